@@ -1,9 +1,9 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', worker: 'src/worker.ts' },
+  entry: { index: 'src/index.ts', runtime: 'src/runtime/index.ts', worker: 'src/worker.ts' },
   format: ['esm', 'cjs'],
-  dts: { entry: { index: 'src/index.ts' } },
+  dts: { entry: { index: 'src/index.ts', runtime: 'src/runtime/index.ts' } },
   // CJS: import.meta.url becomes the file's URL, so the worker entry is found beside the bundle.
   shims: true,
   // The worker entry stays one file.

@@ -1,1 +1,1 @@
-export {};
+export { AbortError, ChannelClosedError, ThreadError, TimeoutError } from './errors.js';

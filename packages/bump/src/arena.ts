@@ -1,0 +1,324 @@
+import { AllocError } from './errors.js';
+import type { Memory, Ptr } from './memory.js';
+import {
+  type ElementOf,
+  isBigIntKind,
+  isTypedArrayConstructor,
+  type TypedArray,
+  type TypedArrayConstructor,
+} from './typed-array.js';
+import { utf8Length } from './utf8.js';
+import { checkAlign, checkCtor, checkLength, checkSize, checkTypedArray, show } from './validate.js';
+
+/**
+ * The bump allocator, over whatever supplies its chunks. `Bump` feeds it chunks of a private
+ * resizable `ArrayBuffer`; `@herd/herd`'s `Member` feeds it chunks carved from a shared one.
+ * Every allocation method lives here, so both have all of them and share one hot path.
+ *
+ * Inside a chunk the arena bumps upward: `pos` rounds up to the alignment and moves past the
+ * allocation. Upward (not bumpalo's downward) because then the newest allocation can grow in
+ * place, which `BumpVec` relies on, and the rounding is one add and one mask either way.
+ *
+ * Subclasses implement `nextChunk`, `allocError` and `maxAllocation`, and may override
+ * `undoChunks` to give back chunks taken by an allocation that was then undone.
+ *
+ * @example
+ * ```ts
+ * // Arena is the shared base: use Bump, or a herd Member.
+ * const bump: Arena = new Bump();
+ * const p = bump.alloc(16);
+ * ```
+ */
+export abstract class Arena {
+  /** The memory every Ptr of this arena points into. */
+  readonly memory: Memory;
+  /** @internal Next free byte in the current chunk. */
+  pos = NO_CHUNK_POS;
+  /** @internal End of the current chunk. With no chunk, `pos > end` sends every call to the slow path. */
+  end = 0;
+  /** @internal Bumped whenever a new chunk is installed, so a failed fill can tell if it must undo one. */
+  chunkEpoch = 0;
+
+  protected constructor(memory: Memory) {
+    this.memory = memory;
+  }
+
+  /**
+   * Installs a chunk in which `size` bytes at `align` fit, setting `pos` and `end`; returns false
+   * when the limit or the reservation forbids one. Must leave the arena unchanged when it fails.
+   * @internal
+   */
+  protected abstract nextChunk(size: number, align: number): boolean;
+
+  /** @internal The error for an allocation that cannot be satisfied. */
+  protected abstract allocError(size: number, align: number): AllocError;
+
+  /** @internal The largest size one allocation may ask for. */
+  protected abstract maxAllocation(): number;
+
+  /**
+   * Allocates `size` bytes aligned to `align` and returns their Ptr. The bytes are not zeroed.
+   *
+   * @param size - bytes, a non-negative integer
+   * @param align - a power of two from 1 to 4096
+   * @defaultValue align 8
+   * @throws {AllocError} when the allocation limit or the reservation would be exceeded
+   * @example
+   * ```ts
+   * const p = bump.alloc(16);          // room for two f64
+   * bump.memory.f64[p >>> 3] = 1;
+   * bump.memory.f64[(p >>> 3) + 1] = 2;
+   * ```
+   */
+  alloc(size: number, align = 8): Ptr {
+    if (size >>> 0 !== size || (align !== 8 && !isAlign(align))) return this.allocChecked(size, align);
+    const p = ((this.pos + align - 1) & -align) >>> 0;
+    const next = p + size;
+    if (next <= this.end) {
+      this.pos = next;
+      return p;
+    }
+    return this.allocChecked(size, align);
+  }
+
+  /**
+   * Like `alloc`, but returns `null` instead of throwing when there is no room.
+   *
+   * @example
+   * ```ts
+   * const p = bump.tryAlloc(1 << 20);
+   * if (p === null) console.log('over the limit');
+   * ```
+   */
+  tryAlloc(size: number, align = 8): Ptr | null {
+    if (size >>> 0 !== size || (align !== 8 && !isAlign(align))) this.validate(size, align);
+    const p = this.reserve(size, align);
+    return p < 0 ? null : p;
+  }
+
+  /**
+   * Allocates `size` bytes set to zero.
+   *
+   * @example
+   * ```ts
+   * const p = bump.allocZeroed(64);
+   * ```
+   */
+  allocZeroed(size: number, align = 8): Ptr {
+    const p = this.alloc(size, align);
+    this.memory.u8.fill(0, p, p + size);
+    return p;
+  }
+
+  /**
+   * Stores `s` as a u32 byte length followed by its UTF-8, and returns one Ptr to both;
+   * `memory.str(ptr)` reads it back. Lone surrogates are stored as U+FFFD, as TextEncoder does.
+   *
+   * @example
+   * ```ts
+   * const p = bump.allocStr('héllo');
+   * bump.memory.str(p); // 'héllo'
+   * ```
+   */
+  allocStr(s: string): Ptr {
+    if (typeof s !== 'string') throw new TypeError(`s must be a string, got ${show(s)}`);
+    // Room for the worst case (3 bytes a UTF-16 unit) when the chunk has it, then give back the
+    // rest; otherwise measure exactly, so the limit is honoured to the byte.
+    const p = ((this.pos + 3) & -4) >>> 0;
+    if (p + 4 + s.length * 3 <= this.end) {
+      const m = this.memory;
+      const written = m.writeUtf8(s, p + 4);
+      m.u32[p >>> 2] = written;
+      this.pos = p + 4 + written;
+      return p;
+    }
+    const exact = utf8Length(s);
+    const q = this.alloc(4 + exact, 4);
+    const m = this.memory;
+    m.writeUtf8(s, q + 4);
+    m.u32[q >>> 2] = exact;
+    return q;
+  }
+
+  /**
+   * Allocates a zeroed slice of `length` elements and returns a view of it.
+   *
+   * @example
+   * ```ts
+   * const xs = bump.allocSlice(Float64Array, 1000);
+   * const ids = bump.allocSlice(BigUint64Array, 10);
+   * ```
+   */
+  allocSlice<T extends TypedArray>(Ctor: TypedArrayConstructor<T>, length: number): T {
+    const ctor = checkCtor<T>(Ctor);
+    const bpe = ctor.BYTES_PER_ELEMENT;
+    checkLength(length, 'length', bpe, this.maxAllocation());
+    const p = this.alloc(length * bpe, bpe);
+    this.memory.u8.fill(0, p, p + length * bpe);
+    return new ctor(this.memory.buffer, p, length);
+  }
+
+  /**
+   * Copies `src` into the arena and returns a view of the copy, of the same kind.
+   *
+   * @example
+   * ```ts
+   * const copy = bump.allocSliceCopy(new Float64Array([1, 2, 3]));
+   * ```
+   */
+  allocSliceCopy<T extends TypedArray>(src: T): T {
+    checkTypedArray(src, 'src');
+    // The built-in kind, not `src.constructor`: a Node Buffer's constructor is Buffer, whose
+    // three-argument form is deprecated.
+    const ctor = baseConstructor(src) as TypedArrayConstructor<T>;
+    const p = this.alloc(src.byteLength, ctor.BYTES_PER_ELEMENT);
+    const view = new ctor(this.memory.buffer, p, src.length);
+    (view as Uint8Array).set(src as unknown as Uint8Array);
+    return view;
+  }
+
+  /**
+   * Allocates a slice of `length` elements, each set to `value`.
+   *
+   * @example
+   * ```ts
+   * const ones = bump.allocSliceFill(Int32Array, 8, 1);
+   * ```
+   */
+  allocSliceFill<T extends TypedArray>(Ctor: TypedArrayConstructor<T>, length: number, value: ElementOf<T>): T {
+    const ctor = checkCtor<T>(Ctor);
+    checkElement(ctor, value, 'value');
+    const bpe = ctor.BYTES_PER_ELEMENT;
+    checkLength(length, 'length', bpe, this.maxAllocation());
+    const p = this.alloc(length * bpe, bpe);
+    const view = new ctor(this.memory.buffer, p, length);
+    (view as Uint8Array).fill(value as number);
+    return view;
+  }
+
+  /**
+   * Allocates a slice of `length` elements, element `i` set to `fill(i)`. If `fill` throws, the
+   * arena is left as it was before the call.
+   *
+   * @example
+   * ```ts
+   * const squares = bump.allocSliceFillWith(Float64Array, 10, (i) => i * i);
+   * ```
+   */
+  allocSliceFillWith<T extends TypedArray>(
+    Ctor: TypedArrayConstructor<T>,
+    length: number,
+    fill: (index: number) => ElementOf<T>,
+  ): T {
+    const ctor = checkCtor<T>(Ctor);
+    if (typeof fill !== 'function') throw new TypeError(`fill must be a function, got ${show(fill)}`);
+    const bpe = ctor.BYTES_PER_ELEMENT;
+    checkLength(length, 'length', bpe, this.maxAllocation());
+    const pos = this.pos;
+    const end = this.end;
+    const epoch = this.chunkEpoch;
+    const p = this.alloc(length * bpe, bpe);
+    const view = new ctor(this.memory.buffer, p, length) as unknown as { [i: number]: ElementOf<T> };
+    try {
+      for (let i = 0; i < length; i++) view[i] = fill(i);
+    } catch (error) {
+      if (this.chunkEpoch === epoch) this.pos = pos;
+      else this.undoChunks(epoch, pos, end);
+      throw error;
+    }
+    return view as unknown as T;
+  }
+
+  /**
+   * Resizes the allocation at `ptr` from `oldSize` to `newSize` bytes, as bumpalo's `realloc`
+   * does: the newest allocation grows or shrinks in place while its chunk has room; any other
+   * allocation shrinks in place (the tail is not reused) or grows by copying to a new allocation
+   * (the old bytes are not reused until `reset`). The growable collections are built on it.
+   *
+   * @param ptr - an allocation of this arena, `oldSize` bytes long, aligned to `align`
+   * @returns the Ptr of the resized allocation: `ptr`, or a new one holding a copy
+   * @throws {AllocError} when a copy is needed and does not fit; the arena is then unchanged
+   * @example
+   * ```ts
+   * let p = bump.alloc(16);
+   * p = bump.grow(p, 16, 64, 8); // still p: it was the newest allocation
+   * ```
+   */
+  grow(ptr: Ptr, oldSize: number, newSize: number, align: number): Ptr {
+    if (ptr + oldSize === this.pos) {
+      if (ptr + newSize <= this.end) {
+        this.pos = ptr + newSize;
+        return ptr;
+      }
+    } else if (newSize <= oldSize) {
+      return ptr;
+    }
+    const q = this.alloc(newSize, align);
+    this.memory.u8.copyWithin(q, ptr, ptr + Math.min(oldSize, newSize));
+    return q;
+  }
+
+  /**
+   * @internal Returns the Ptr of `size` bytes at `align`, or -1 when no chunk can hold them.
+   * Arguments are already valid.
+   */
+  reserve(size: number, align: number): Ptr {
+    const p = ((this.pos + align - 1) & -align) >>> 0;
+    if (p + size <= this.end) {
+      this.pos = p + size;
+      return p;
+    }
+    if (size > this.maxAllocation() || !this.nextChunk(size, align)) return -1;
+    const q = ((this.pos + align - 1) & -align) >>> 0;
+    this.pos = q + size;
+    return q;
+  }
+
+  /**
+   * @internal Undoes the chunks installed since `epoch` after a failed fill, restoring `pos` and
+   * `end`. The default forgets them; `Bump` also gives their bytes back.
+   */
+  protected undoChunks(_epoch: number, pos: number, end: number): void {
+    this.pos = pos;
+    this.end = end;
+  }
+
+  private allocChecked(size: number, align: number): Ptr {
+    this.validate(size, align);
+    const p = this.reserve(size, align);
+    if (p < 0) throw this.allocError(size, align);
+    return p;
+  }
+
+  private validate(size: unknown, align: unknown): void {
+    checkSize(size, 'size', this.maxAllocation());
+    checkAlign(align);
+  }
+}
+
+/** `pos` when there is no chunk: past `end = 0`, so even `alloc(0)` takes the slow path and 0 is never a Ptr. */
+export const NO_CHUNK_POS = 1;
+
+function isAlign(align: number): boolean {
+  return align >>> 0 === align && align <= 4096 && align !== 0 && (align & (align - 1)) === 0;
+}
+
+const typedArrayPrototype = Object.getPrototypeOf(Int8Array.prototype) as object;
+
+/** The built-in constructor behind a typed array, whatever subclass made it. */
+function baseConstructor(array: TypedArray): TypedArrayConstructor {
+  let proto = Object.getPrototypeOf(array) as { constructor: unknown } | null;
+  while (proto !== null && !isTypedArrayConstructor(proto.constructor)) {
+    const up = Object.getPrototypeOf(proto) as { constructor: unknown } | null;
+    proto = up === typedArrayPrototype ? null : up;
+  }
+  if (proto === null) throw new TypeError(`src must be a typed array of a built-in kind, got ${show(array)}`);
+  return proto.constructor as TypedArrayConstructor;
+}
+
+function checkElement(ctor: TypedArrayConstructor, value: unknown, name: string): void {
+  const big = isBigIntKind(ctor);
+  if (big ? typeof value !== 'bigint' : typeof value !== 'number') {
+    throw new TypeError(`${name} must be a ${big ? 'bigint' : 'number'} for ${ctor.name}, got ${show(value)}`);
+  }
+}

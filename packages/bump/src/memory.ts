@@ -1,0 +1,149 @@
+import type { TypedArray, TypedArrayConstructor } from './typed-array.js';
+import { Utf8Codec } from './utf8.js';
+import { checkCtor, checkSize, show } from './validate.js';
+
+/** A byte offset into an arena's memory. `0` is never a valid allocation, so it can serve as null. */
+export type Ptr = number;
+
+/**
+ * An arena's memory: its buffer with a cached fixed-length view of every kind, and helpers to
+ * read what was allocated. Keep the `Memory`, not a view taken from it: when a local arena grows,
+ * its views are replaced in place (`const m = bump.memory; m.f64[p >>> 3]`). A herd's memory never
+ * grows, so its views never go stale.
+ *
+ * @example
+ * ```ts
+ * const bump = new Bump();
+ * const m = bump.memory;
+ * const p = bump.alloc(16);
+ * m.f64[p >>> 3] = 1.5;
+ * m.u32[(p >>> 2) + 2] = 7;
+ * ```
+ */
+export class Memory {
+  /** The buffer all views share. */
+  buffer: ArrayBuffer | SharedArrayBuffer;
+  u8!: Uint8Array;
+  i8!: Int8Array;
+  u16!: Uint16Array;
+  i16!: Int16Array;
+  u32!: Uint32Array;
+  i32!: Int32Array;
+  f32!: Float32Array;
+  f64!: Float64Array;
+  u64!: BigUint64Array;
+  i64!: BigInt64Array;
+  dv!: DataView;
+  private codec!: Utf8Codec;
+
+  constructor(buffer: ArrayBuffer | SharedArrayBuffer) {
+    this.buffer = buffer;
+    this.refresh();
+  }
+
+  /**
+   * Re-makes the views over the buffer's current length. Arenas call it after they grow their
+   * buffer; fixed-length views are used because a length-tracking view of a growable buffer is
+   * many times slower to index on Node 20.
+   */
+  refresh(): void {
+    const b = this.buffer;
+    const n = b.byteLength;
+    this.u8 = new Uint8Array(b, 0, n);
+    this.i8 = new Int8Array(b, 0, n);
+    this.u16 = new Uint16Array(b, 0, n >>> 1);
+    this.i16 = new Int16Array(b, 0, n >>> 1);
+    this.u32 = new Uint32Array(b, 0, n >>> 2);
+    this.i32 = new Int32Array(b, 0, n >>> 2);
+    this.f32 = new Float32Array(b, 0, n >>> 2);
+    this.f64 = new Float64Array(b, 0, n >>> 3);
+    this.u64 = new BigUint64Array(b, 0, n >>> 3);
+    this.i64 = new BigInt64Array(b, 0, n >>> 3);
+    this.dv = new DataView(b, 0, n);
+    this.codec = new Utf8Codec(this.u8);
+  }
+
+  /**
+   * Reads the string that `allocStr` stored at `ptr` (a u32 byte length, then UTF-8).
+   *
+   * @example
+   * ```ts
+   * const p = bump.allocStr('héllo');
+   * bump.memory.str(p); // 'héllo'
+   * ```
+   */
+  str(ptr: Ptr): string {
+    if (ptr >>> 0 !== ptr || (ptr & 3) !== 0 || ptr + 4 > this.u8.length) throw badPtr(ptr, 'ptr', this.u8.length);
+    const length = this.u32[ptr >>> 2]!;
+    if (ptr + 4 + length > this.u8.length) {
+      throw new RangeError(`ptr ${ptr} does not point at a string: its length ${length} runs past the memory`);
+    }
+    return this.codec.read(ptr + 4, length);
+  }
+
+  /**
+   * The UTF-8 byte length of the string `allocStr` stored at `ptr`, without decoding it.
+   *
+   * @example
+   * ```ts
+   * bump.memory.strByteLength(bump.allocStr('é')); // 2
+   * ```
+   */
+  strByteLength(ptr: Ptr): number {
+    if (ptr >>> 0 !== ptr || (ptr & 3) !== 0 || ptr + 4 > this.u8.length) throw badPtr(ptr, 'ptr', this.u8.length);
+    return this.u32[ptr >>> 2]!;
+  }
+
+  /**
+   * @internal Writes `s`'s UTF-8 at `at` and returns the bytes written: exactly as many as
+   * `TextEncoder` would make, lone surrogates as U+FFFD. `at` needs room for those bytes only.
+   */
+  writeUtf8(s: string, at: number): number {
+    return this.codec.write(s, at);
+  }
+
+  /**
+   * A `Uint8Array` over `length` bytes at `ptr` (a view, not a copy).
+   *
+   * @example
+   * ```ts
+   * const bytes = bump.memory.bytes(p, 16);
+   * ```
+   */
+  bytes(ptr: Ptr, length: number): Uint8Array {
+    checkRange(ptr, length, 1, this.u8.length);
+    return new Uint8Array(this.buffer, ptr, length);
+  }
+
+  /**
+   * A view of `length` elements of kind `Ctor` at `ptr`, which must be aligned to the element size.
+   *
+   * @example
+   * ```ts
+   * const xs = bump.memory.view(Float64Array, p, 4);
+   * ```
+   */
+  view<T extends TypedArray>(Ctor: TypedArrayConstructor<T>, ptr: Ptr, length: number): T {
+    const ctor = checkCtor<T>(Ctor);
+    checkRange(ptr, length, ctor.BYTES_PER_ELEMENT, this.u8.length);
+    if (ptr % ctor.BYTES_PER_ELEMENT !== 0) {
+      throw new RangeError(`ptr ${ptr} is not aligned to ${ctor.BYTES_PER_ELEMENT} bytes as ${ctor.name} needs`);
+    }
+    return new ctor(this.buffer, ptr, length);
+  }
+}
+
+function badPtr(ptr: unknown, name: string, size: number): Error {
+  if (typeof ptr !== 'number') return new TypeError(`${name} must be a number (a Ptr), got ${show(ptr)}`);
+  return new RangeError(`${name} ${show(ptr)} is not a valid Ptr into ${size} bytes of memory`);
+}
+
+function checkRange(ptr: unknown, length: unknown, bytesPerElement: number, size: number): void {
+  if (typeof ptr !== 'number' || !Number.isInteger(ptr) || ptr < 0 || ptr > size) throw badPtr(ptr, 'ptr', size);
+  checkSize(length, 'length', size);
+  if (ptr + (length as number) * bytesPerElement > size) {
+    throw new RangeError(
+      `ptr ${ptr} + length ${length as number} runs past the end of the memory (${size} bytes)`,
+    );
+  }
+}

@@ -1,0 +1,70 @@
+import { isTypedArray, isTypedArrayConstructor, type TypedArray, type TypedArrayConstructor } from './typed-array.js';
+
+/** Largest alignment an allocation may ask for: one page, as bumpalo's callers rarely need more. */
+export const MAX_ALIGN = 4096;
+
+/** Highest byte offset an arena may use: a Ptr must fit in a u32 and `pos + align - 1` must not wrap. */
+export const MAX_ADDRESS = 2 ** 32 - MAX_ALIGN;
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
+  if (value === null || typeof value !== 'object') return String(value);
+  return Object.prototype.toString.call(value);
+}
+
+/** Checks a byte count: a non-negative integer no larger than `max`. */
+export function checkSize(value: unknown, name: string, max: number): number {
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${show(value)}`);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new RangeError(`${name} must be a non-negative integer, got ${show(value)}`);
+  }
+  if (value > max) throw new RangeError(`${name} must be at most ${max} (the arena's reservation), got ${value}`);
+  return value;
+}
+
+/** Checks an alignment: a power of two from 1 to 4096. */
+export function checkAlign(value: unknown, name = 'align'): number {
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${show(value)}`);
+  if (!Number.isInteger(value) || value < 1 || value > MAX_ALIGN || (value & (value - 1)) !== 0) {
+    throw new RangeError(`${name} must be a power of two from 1 to ${MAX_ALIGN}, got ${show(value)}`);
+  }
+  return value;
+}
+
+/** Checks an element count for a slice of `bytesPerElement`-byte elements. */
+export function checkLength(value: unknown, name: string, bytesPerElement: number, maxBytes: number): number {
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${show(value)}`);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new RangeError(`${name} must be a non-negative integer, got ${show(value)}`);
+  }
+  if (value * bytesPerElement > maxBytes) {
+    throw new RangeError(
+      `${name} of ${value} elements (${value * bytesPerElement} bytes) exceeds the arena's reservation of ${maxBytes} bytes`,
+    );
+  }
+  return value;
+}
+
+/** Checks a typed array constructor such as `Float64Array`. */
+export function checkCtor<T extends TypedArray>(value: unknown, name = 'Ctor'): TypedArrayConstructor<T> {
+  if (!isTypedArrayConstructor(value)) {
+    throw new TypeError(`${name} must be a typed array constructor such as Float64Array, got ${show(value)}`);
+  }
+  return value as unknown as TypedArrayConstructor<T>;
+}
+
+/** Checks a typed array value. */
+export function checkTypedArray(value: unknown, name: string): TypedArray {
+  if (!isTypedArray(value)) throw new TypeError(`${name} must be a typed array, got ${show(value)}`);
+  return value;
+}
+
+/** Checks an optional limit: `null`, or a non-negative integer. */
+export function checkLimit(value: unknown, name: string): number | null {
+  if (value === null || value === undefined) return null;
+  return checkSize(value, name, Number.MAX_SAFE_INTEGER);
+}
+
+export { show };

@@ -1,0 +1,216 @@
+import { threadId } from 'node:worker_threads';
+import { Memory } from '@herd/bump';
+import { HerdBusyError } from './errors.js';
+import {
+  EMPTY,
+  H_CARVE,
+  H_CHUNK_SIZE,
+  H_DATA_START,
+  H_GENERATION,
+  H_LEASED,
+  H_LIMIT,
+  H_MAX_MEMBERS,
+  LEASED,
+  PARKED,
+  S_END,
+  S_GEN,
+  S_NEXT_CHUNK,
+  S_OWNER,
+  S_POS,
+  S_SERIAL,
+  S_START,
+  S_STATE,
+  slotWord,
+} from './herd-layout.js';
+import { lock, unlock } from './spin-lock.js';
+
+/** What a lease hands a member: its slot and the chunk it continues in (start = end = 0 for none). */
+export interface Lease {
+  slot: number;
+  generation: number;
+  serial: number;
+  start: number;
+  end: number;
+  pos: number;
+  nextChunk: number;
+}
+
+/** Largest chunk a member takes at once, unless one allocation needs more. */
+export const MAX_MEMBER_CHUNK = 32 * 2 ** 20;
+
+/**
+ * The herd's shared state, as one thread sees it: the header and member table in the buffer, and
+ * the operations on them. `Herd` and `Member` both work through it.
+ */
+export class HerdState {
+  readonly memory: Memory;
+  readonly words: Int32Array;
+  readonly maxMembers: number;
+  readonly chunkSize: number;
+  /** End of usable memory, bytes. */
+  readonly limit: number;
+  readonly dataStart: number;
+
+  constructor(buffer: SharedArrayBuffer) {
+    this.memory = new Memory(buffer);
+    this.words = this.memory.i32;
+    const w = this.words;
+    this.maxMembers = w[H_MAX_MEMBERS]!;
+    this.chunkSize = w[H_CHUNK_SIZE]!;
+    this.limit = (w[H_LIMIT]! >>> 0) * 16;
+    this.dataStart = (w[H_DATA_START]! >>> 0) * 16;
+  }
+
+  /** Leases a parked member, or an empty slot when none is parked. */
+  lease(): Lease {
+    const w = this.words;
+    lock(w);
+    try {
+      const gen = w[H_GENERATION]!;
+      let parked = -1;
+      let empty = -1;
+      for (let i = 0; i < this.maxMembers; i++) {
+        const state = w[slotWord(i, S_GEN)] === gen ? w[slotWord(i, S_STATE)] : EMPTY;
+        if (state === PARKED) {
+          parked = i;
+          break;
+        }
+        if (state === EMPTY && empty < 0) empty = i;
+      }
+      const slot = parked >= 0 ? parked : empty;
+      if (slot < 0) {
+        throw new HerdBusyError(
+          `all ${this.maxMembers} member slots are leased; release members or raise the herd's maxMembers`,
+          w[H_LEASED]!,
+        );
+      }
+      if (parked < 0) {
+        w[slotWord(slot, S_GEN)] = gen;
+        w[slotWord(slot, S_START)] = 0;
+        w[slotWord(slot, S_END)] = 0;
+        w[slotWord(slot, S_POS)] = 0;
+        w[slotWord(slot, S_NEXT_CHUNK)] = this.chunkSize;
+      }
+      w[slotWord(slot, S_STATE)] = LEASED;
+      w[slotWord(slot, S_OWNER)] = threadId;
+      const serial = (w[slotWord(slot, S_SERIAL)]! + 1) | 0;
+      w[slotWord(slot, S_SERIAL)] = serial;
+      w[H_LEASED]!++;
+      return {
+        slot,
+        generation: gen,
+        serial,
+        start: w[slotWord(slot, S_START)]! >>> 0,
+        end: w[slotWord(slot, S_END)]! >>> 0,
+        pos: w[slotWord(slot, S_POS)]! >>> 0,
+        nextChunk: w[slotWord(slot, S_NEXT_CHUNK)]! >>> 0,
+      };
+    } finally {
+      unlock(w);
+    }
+  }
+
+  /**
+   * Parks a member's chunk for the next lease. Returns false (and changes nothing) when the lease
+   * is no longer current: its thread's leases were returned by `releaseThread`.
+   */
+  park(lease: Lease, start: number, end: number, pos: number, nextChunk: number): boolean {
+    const w = this.words;
+    lock(w);
+    try {
+      const { slot } = lease;
+      if (!this.current(lease)) return false;
+      w[slotWord(slot, S_START)] = start;
+      w[slotWord(slot, S_END)] = end;
+      w[slotWord(slot, S_POS)] = pos;
+      w[slotWord(slot, S_NEXT_CHUNK)] = nextChunk;
+      w[slotWord(slot, S_STATE)] = PARKED;
+      w[H_LEASED]!--;
+      return true;
+    } finally {
+      unlock(w);
+    }
+  }
+
+  /** Whether `lease` still holds its slot. Call under the lock. */
+  private current(lease: Lease): boolean {
+    const w = this.words;
+    const { slot } = lease;
+    return (
+      w[H_GENERATION] === lease.generation &&
+      w[slotWord(slot, S_GEN)] === lease.generation &&
+      w[slotWord(slot, S_STATE)] === LEASED &&
+      w[slotWord(slot, S_SERIAL)] === lease.serial
+    );
+  }
+
+  /**
+   * Carves a chunk of `bytes` (a multiple of 16) for a member, or fewer bytes, down to `needed`,
+   * when the herd is nearly full. Returns its start, or -1 when not even `needed` bytes are left.
+   * Lock-free: one compare-and-swap on the carve cursor, which never moves past the limit, so a
+   * member that runs out leaves the cursor for the others.
+   */
+  carve(needed: number, bytes: number): { start: number; end: number } | null {
+    const w = this.words;
+    const limit16 = this.limit / 16;
+    for (;;) {
+      const top16 = Atomics.load(w, H_CARVE) >>> 0;
+      const room = (limit16 - top16) * 16;
+      const size = Math.min(bytes, room);
+      if (size < needed) return null;
+      const next16 = top16 + size / 16;
+      if (Atomics.compareExchange(w, H_CARVE, top16 | 0, next16 | 0) === (top16 | 0)) {
+        return { start: top16 * 16, end: next16 * 16 };
+      }
+    }
+  }
+
+  /** Members leased now, in every thread. */
+  leased(): number {
+    return Atomics.load(this.words, H_LEASED);
+  }
+
+  /** Bytes of chunk memory carved so far. */
+  carvedBytes(): number {
+    return (Atomics.load(this.words, H_CARVE) >>> 0) * 16 - this.dataStart;
+  }
+
+  /** Abandons the leases owned by thread `owner`; their chunks stay carved until reset. */
+  releaseThread(owner: number): number {
+    const w = this.words;
+    lock(w);
+    try {
+      const gen = w[H_GENERATION];
+      let returned = 0;
+      for (let i = 0; i < this.maxMembers; i++) {
+        if (w[slotWord(i, S_GEN)] !== gen || w[slotWord(i, S_STATE)] !== LEASED) continue;
+        if (w[slotWord(i, S_OWNER)] !== owner) continue;
+        w[slotWord(i, S_STATE)] = EMPTY;
+        w[H_LEASED]!--;
+        returned++;
+      }
+      return returned;
+    } finally {
+      unlock(w);
+    }
+  }
+
+  /** Forgets every chunk in O(1) by moving to a new generation; refuses while members are leased. */
+  reset(): void {
+    const w = this.words;
+    lock(w);
+    try {
+      const leased = w[H_LEASED]!;
+      if (leased > 0) {
+        throw new HerdBusyError(
+          `cannot reset the herd while ${leased} member${leased === 1 ? ' is' : 's are'} leased: release ${leased === 1 ? 'it' : 'them'} first`,
+          leased,
+        );
+      }
+      w[H_GENERATION] = (w[H_GENERATION]! + 1) | 0;
+      Atomics.store(w, H_CARVE, this.dataStart / 16);
+    } finally {
+      unlock(w);
+    }
+  }
+}

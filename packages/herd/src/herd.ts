@@ -1,0 +1,250 @@
+import type { Memory } from '@herd/bump';
+import {
+  H_CARVE,
+  H_CHUNK_SIZE,
+  H_DATA_START,
+  H_LIMIT,
+  H_MAGIC,
+  H_MAX_MEMBERS,
+  H_VERSION,
+  HEADER_WORDS,
+  headerBytes,
+  MAGIC,
+  VERSION,
+} from './herd-layout.js';
+import { HerdState } from './herd-state.js';
+import { Member } from './member.js';
+
+/** Options for a `Herd`. */
+export interface HerdOptions {
+  /**
+   * Bytes of shared memory reserved at once. The OS commits pages only as they are touched, so a
+   * large reservation costs nothing until used. At most 4 GiB, so that a Ptr fits in a u32.
+   * @defaultValue 1 GiB
+   */
+  maxBytes?: number;
+  /**
+   * A member's first chunk, in bytes; each later chunk of that member is double, up to 32 MiB.
+   * @defaultValue 64 KiB
+   */
+  chunkSize?: number;
+  /**
+   * Member slots: how many members may be leased or parked at once, across every thread.
+   * @defaultValue 256
+   */
+  maxMembers?: number;
+}
+
+/**
+ * What a herd sends to another thread: structured-cloneable, made by `herd.toShared()` and
+ * brought back to life by `Herd.fromShared(d)`.
+ */
+export interface SharedHerd {
+  readonly kind: 'herd';
+  readonly version: number;
+  readonly buffer: SharedArrayBuffer;
+}
+
+const KiB = 1024;
+const DEFAULT_MAX_BYTES = 2 ** 30;
+const MAX_BYTES = 2 ** 32;
+/** The top page stays unused: an aligned bump must not wrap past 2^32. */
+const TOP_GUARD = 4096;
+const MIN_CHUNK = 256;
+const CROSSING = Symbol.for('@herd/crossing');
+
+function show(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+function checkInteger(value: unknown, name: string, min: number, max: number): number {
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${show(value)}`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${show(value)}`);
+  }
+  return value;
+}
+
+/**
+ * A herd of bump arenas over one `SharedArrayBuffer` (bumpalo-herd). Each thread leases its own
+ * `Member` with `get()` and allocates at full bump speed without locks; what it allocates belongs
+ * to the herd, so it outlives the member, the thread and the iterator, and every thread reads it
+ * through `herd.memory`. `reset()` frees it all at once.
+ *
+ * A herd crosses into threads: pass it to `@herd/scope`'s `spawn` or `@herd/rayon-lite`'s
+ * `with()` as is, or to any other worker library as `herd.toShared()` and `Herd.fromShared(d)`.
+ *
+ * @example
+ * ```ts
+ * import { Herd } from '@herd/herd';
+ *
+ * const herd = new Herd();
+ * const bump = herd.get();
+ * const p = bump.allocStr('hello');
+ * bump.release();
+ * herd.memory.str(p); // 'hello', from any thread, until herd.reset()
+ * herd.reset();
+ * ```
+ */
+export class Herd {
+  /** Reads any member's Ptr, from any thread. The buffer never grows, so its views never go stale. */
+  readonly memory: Memory;
+  private readonly state: HerdState;
+
+  /**
+   * @param options - `maxBytes` (reservation), `chunkSize` (a member's first chunk), `maxMembers`
+   * @throws {TypeError | RangeError} on a bad option, naming it
+   */
+  constructor(options: HerdOptions = {}) {
+    if (options === null || typeof options !== 'object') {
+      throw new TypeError(`options must be an object, got ${show(options)}`);
+    }
+    const maxMembers = checkInteger(options.maxMembers ?? 256, 'options.maxMembers', 1, 65536);
+    const header = headerBytes(maxMembers);
+    const maxBytes = checkInteger(
+      options.maxBytes ?? DEFAULT_MAX_BYTES,
+      'options.maxBytes',
+      header + 4 * KiB,
+      MAX_BYTES,
+    );
+    const chunkSize = checkInteger(
+      options.chunkSize ?? 64 * KiB,
+      'options.chunkSize',
+      MIN_CHUNK,
+      maxBytes - header,
+    );
+    const buffer = new SharedArrayBuffer(maxBytes);
+    const words = new Int32Array(buffer, 0, HEADER_WORDS);
+    words[H_MAGIC] = MAGIC;
+    words[H_VERSION] = VERSION;
+    words[H_MAX_MEMBERS] = maxMembers;
+    words[H_CHUNK_SIZE] = Math.ceil(chunkSize / 16) * 16;
+    words[H_LIMIT] = Math.floor(Math.min(maxBytes, MAX_BYTES - TOP_GUARD) / 16);
+    words[H_DATA_START] = header / 16;
+    words[H_CARVE] = header / 16;
+    this.state = new HerdState(buffer);
+    this.memory = this.state.memory;
+  }
+
+  /**
+   * Brings back to life, in this thread, a herd that another thread sent with `toShared()`.
+   *
+   * @throws {TypeError} when `d` is not a herd's descriptor (wrong shape, magic or layout version)
+   * @example
+   * ```ts
+   * // in a worker made by any library
+   * const herd = Herd.fromShared(workerData.herd);
+   * ```
+   */
+  static fromShared(d: SharedHerd): Herd {
+    const buffer = (d as { buffer?: unknown } | null)?.buffer;
+    if (d === null || typeof d !== 'object' || !(buffer instanceof SharedArrayBuffer)) {
+      throw new TypeError(
+        'd must be a descriptor made by herd.toShared(), with a SharedArrayBuffer as its buffer',
+      );
+    }
+    if (buffer.byteLength < HEADER_WORDS * 4) {
+      throw new TypeError(`d.buffer is too small (${buffer.byteLength} bytes) to hold a herd`);
+    }
+    const words = new Int32Array(buffer, 0, HEADER_WORDS);
+    if (words[H_MAGIC] !== MAGIC)
+      throw new TypeError("d.buffer does not hold a herd (its magic number is not 'HERD')");
+    if (words[H_VERSION] !== VERSION) {
+      throw new TypeError(
+        `d.buffer holds a herd of layout version ${words[H_VERSION]}, this @herd/herd reads version ${VERSION}: use one version of @herd/herd in every thread`,
+      );
+    }
+    const herd = Object.create(Herd.prototype) as Herd;
+    const state = new HerdState(buffer);
+    Object.assign(herd, { state, memory: state.memory });
+    return herd;
+  }
+
+  /**
+   * Leases a member for this thread. It continues in a parked member's chunk if one is free,
+   * else starts a new one on its first allocation.
+   *
+   * @throws {HerdBusyError} when every member slot is leased
+   * @example
+   * ```ts
+   * using bump = herd.get();
+   * const p = bump.alloc(16);
+   * ```
+   */
+  get(): Member {
+    return new Member(this.state, this.state.lease());
+  }
+
+  /**
+   * Frees everything the herd's members allocated, in O(1). Every Ptr from before is invalid.
+   *
+   * @throws {HerdBusyError} while any member is leased, in any thread, saying how many
+   * @example
+   * ```ts
+   * herd.reset();
+   * ```
+   */
+  reset(): void {
+    this.state.reset();
+  }
+
+  /** Bytes of chunk memory the members have taken so far (chunks, not bytes handed out). */
+  allocatedBytes(): number {
+    return this.state.carvedBytes();
+  }
+
+  /**
+   * Members leased now, in every thread.
+   *
+   * @example
+   * ```ts
+   * const m = herd.get();
+   * herd.leased(); // 1
+   * ```
+   */
+  leased(): number {
+    return this.state.leased();
+  }
+
+  /**
+   * Returns the leases held by thread `threadId`, for a thread that died holding them (threw,
+   * exited, was terminated). What it allocated stays readable; the unused rest of its chunks is
+   * abandoned until `reset()`. Call it only for threads that no longer run. `@herd/scope` and
+   * `@herd/rayon-lite` call it for their own threads.
+   *
+   * @returns how many leases were returned
+   * @example
+   * ```ts
+   * worker.on('exit', () => herd.releaseThread(worker.threadId));
+   * ```
+   */
+  releaseThread(threadId: number): number {
+    checkInteger(threadId, 'threadId', 0, 2 ** 31 - 1);
+    return this.state.releaseThread(threadId);
+  }
+
+  /**
+   * A structured-cloneable descriptor of this herd, to send to a thread made by any library;
+   * `Herd.fromShared(d)` there sees the same memory and the same members.
+   *
+   * @example
+   * ```ts
+   * new Worker(url, { workerData: { herd: herd.toShared() } });
+   * ```
+   */
+  toShared(): SharedHerd {
+    return { kind: 'herd', version: VERSION, buffer: this.memory.buffer as SharedArrayBuffer };
+  }
+
+  /** @internal The crossing protocol (docs/internals.md): how `@herd/scope` carries a herd into a thread. */
+  [CROSSING](): { module: string; revive: string; data: SharedHerd; done(threadId: number): void } {
+    return {
+      module: import.meta.url,
+      revive: 'Herd.fromShared',
+      data: this.toShared(),
+      done: (threadId: number) => {
+        this.state.releaseThread(threadId);
+      },
+    };
+  }
+}

@@ -1,0 +1,115 @@
+import { AllocError, Arena } from '@herd/bump';
+import { MemberReleasedError } from './errors.js';
+import { type HerdState, type Lease, MAX_MEMBER_CHUNK } from './herd-state.js';
+
+const NO_CHUNK_POS = 1;
+
+function roundUp16(n: number): number {
+  return Math.ceil(n / 16) * 16;
+}
+
+/**
+ * One leased arena of a herd: it has every allocation method of `Bump` and allocates without
+ * atomics or locks, because no other thread holds it. What it allocates belongs to the herd: it
+ * stays readable through `herd.memory` from any thread after the member is released, until
+ * `herd.reset()`. Release it when done (`release()`, or `using`), so its chunk goes back to the
+ * herd and the next `get()`, in any thread, continues in it.
+ *
+ * @example
+ * ```ts
+ * const herd = new Herd();
+ * {
+ *   using bump = herd.get();
+ *   const p = bump.alloc(8);
+ *   bump.memory.f64[p >>> 3] = 42;
+ * } // released here
+ * ```
+ */
+export class Member extends Arena {
+  private readonly state: HerdState;
+  private lease: Lease | null;
+  private start: number;
+  private nextChunkSize: number;
+
+  /** @internal Made by `herd.get()`. */
+  constructor(state: HerdState, lease: Lease) {
+    super(state.memory);
+    this.state = state;
+    this.lease = lease;
+    this.start = lease.start;
+    this.nextChunkSize = lease.nextChunk;
+    if (lease.end > lease.pos) {
+      this.pos = lease.pos;
+      this.end = lease.end;
+    }
+  }
+
+  /** Whether the member can still allocate (it was not released). */
+  get leased(): boolean {
+    return this.lease !== null;
+  }
+
+  /**
+   * Returns the member to the herd: its chunk and position are parked for the next `get()`, in
+   * any thread. What it allocated stays valid until `herd.reset()`. Calling it again does nothing.
+   *
+   * @example
+   * ```ts
+   * const bump = herd.get();
+   * const p = bump.allocStr('kept');
+   * bump.release();
+   * herd.memory.str(p); // 'kept'
+   * ```
+   */
+  release(): void {
+    const lease = this.lease;
+    if (lease === null) return;
+    this.lease = null;
+    const hasChunk = this.end > 0;
+    this.state.park(
+      lease,
+      hasChunk ? this.start : 0,
+      hasChunk ? this.end : 0,
+      hasChunk ? this.pos : 0,
+      this.nextChunkSize,
+    );
+    this.pos = NO_CHUNK_POS;
+    this.end = 0;
+  }
+
+  /** Same as `release()`, for `using bump = herd.get()`. */
+  [Symbol.dispose](): void {
+    this.release();
+  }
+
+  /** @internal */
+  protected override maxAllocation(): number {
+    return this.state.limit - this.state.dataStart;
+  }
+
+  /** @internal */
+  protected override nextChunk(size: number, align: number): boolean {
+    if (this.lease === null) {
+      throw new MemberReleasedError('this herd member was released; lease another with herd.get()');
+    }
+    const needed = roundUp16(size + (align > 16 ? align - 16 : 0));
+    const chunk = this.state.carve(needed, Math.max(needed, this.nextChunkSize));
+    if (chunk === null) return false;
+    this.start = chunk.start;
+    this.pos = chunk.start;
+    this.end = chunk.end;
+    this.nextChunkSize = Math.min(this.nextChunkSize * 2, MAX_MEMBER_CHUNK);
+    this.chunkEpoch++;
+    return true;
+  }
+
+  /** @internal */
+  protected override allocError(size: number, align: number): AllocError {
+    const s = this.state;
+    return new AllocError(
+      `cannot allocate ${size} bytes (align ${align}) in the herd: its ${s.limit - s.dataStart} bytes of chunk memory are used up (${s.carvedBytes()} carved); other members are unaffected`,
+      size,
+      null,
+    );
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The messages between a pool and its workers. One `IterJob` or `JoinJob` goes to each worker
+ * taking part in a call; each answers with one `JobReply` when it has no more pieces to claim.
+ */
+import type { ErrorWire, TaskWire } from '@herd/scope/runtime';
+
+/** How a worker reads the source: computed (range), in place (shared typed array) or cloned. */
+export type SourceWire =
+  | { kind: 'range'; start: number }
+  | { kind: 'shared'; array: ArrayLike<unknown> }
+  | { kind: 'array'; array: unknown[] };
+
+/** One adapter of the pipeline. */
+export type StageWire =
+  | { op: 'map' | 'filter' | 'filterMap' | 'flatMap'; f: TaskWire }
+  | { op: 'mapInit' | 'forEachInit'; init: TaskWire; f: TaskWire }
+  | { op: 'enumerate' };
+
+/** The terminal that consumes what the pipeline yields. */
+export type TerminalWire =
+  | { op: 'forEach'; f: TaskWire }
+  | { op: 'drain' }
+  | { op: 'collect'; output: Float64Array | null }
+  | { op: 'reduce'; identity: TaskWire | null; identityValue: unknown; f: TaskWire }
+  | { op: 'sum' | 'count' | 'min' | 'max' }
+  | { op: 'any' | 'all' | 'findAny'; f: TaskWire };
+
+/** A parallel-iterator call, as one worker receives it. */
+export interface IterJob {
+  type: 'iter';
+  id: number;
+  memory: SharedArrayBuffer;
+  source: SourceWire;
+  length: number;
+  pieceLength: number;
+  pieces: number;
+  stages: StageWire[];
+  terminal: TerminalWire;
+  /** `[ctx]` encoded with `encodeValues`, or null without `with(ctx)`. */
+  context: unknown[] | null;
+}
+
+/** A `join(a, b)` call: pieces 0 and 1 are `a` and `b`. */
+export interface JoinJob {
+  type: 'join';
+  id: number;
+  memory: SharedArrayBuffer;
+  tasks: [TaskWire, TaskWire];
+  context: unknown[] | null;
+}
+
+export type Job = IterJob | JoinJob;
+
+/** A callback that threw: which one, on which item (or join side), and the error. */
+export interface FailureWire {
+  stage: string;
+  index: number;
+  error: ErrorWire;
+}
+
+/** A worker's answer when it has no more pieces of a job to claim. */
+export interface JobReply {
+  type: 'done';
+  id: number;
+  /** How many pieces this worker ran. */
+  ran: number;
+  /** Results that could not go through shared memory: `[piece, value]`. */
+  posted: [number, unknown][];
+  /** Every failure met (join reports both sides; an iterator stops at its first). */
+  failures: FailureWire[];
+}

@@ -1,0 +1,54 @@
+import { describeValue } from './describe-value.js';
+
+/**
+ * A function exported by a module, for callbacks that import other modules or call helpers: the
+ * worker imports `module` (once) and calls its export `name`.
+ *
+ * @example
+ * ```ts
+ * const square: ModuleTask = { module: new URL('./square.js', import.meta.url), name: 'square' };
+ * await par([1, 2, 3]).map(square).collect(); // [1, 4, 9]
+ * ```
+ */
+export interface ModuleTask {
+  /** URL (file:// or a bare specifier) of the module. */
+  module: string | URL;
+  /** The export to call, e.g. `'square'` or `'math.square'`. */
+  name: string;
+}
+
+/**
+ * A callback: a self-contained function (shipped as source text) or a module task.
+ *
+ * @example
+ * ```ts
+ * const double: Task<(x: number) => number> = (x) => x * 2;
+ * ```
+ */
+export type Task<F extends (...args: any[]) => unknown> = F | ModuleTask;
+
+/** Whether `value` has the shape of a module task. */
+export function isModuleTask(value: unknown): value is ModuleTask {
+  if (value === null || typeof value !== 'object') return false;
+  const { module, name } = value as Partial<ModuleTask>;
+  return (typeof module === 'string' || module instanceof URL) && typeof name === 'string';
+}
+
+/** Whether `value` can be run in a worker as a callback. */
+export function isTask(value: unknown): value is Task<(...args: any[]) => unknown> {
+  return typeof value === 'function' || isModuleTask(value);
+}
+
+/**
+ * Fails at once, on the calling thread, when a callback is neither a function nor a module task.
+ *
+ * @param value - what the user passed
+ * @param where - the parameter as the user knows it, e.g. `'map(f)'`
+ */
+export function checkTask(value: unknown, where: string): void {
+  if (!isTask(value)) {
+    throw new TypeError(
+      `${where}: expected a function or a module task { module, name }, got ${describeValue(value)}`,
+    );
+  }
+}

@@ -1,0 +1,105 @@
+import { availableParallelism } from 'node:os';
+import { describeValue } from './describe-value.js';
+import { join } from './join.js';
+import { par } from './par.js';
+import type { ParIter } from './par-iter.js';
+import type { Range } from './range.js';
+import type { Task } from './task.js';
+import { WorkerSet } from './worker-set.js';
+
+/** Options of `new ThreadPool()`. */
+export interface ThreadPoolOptions {
+  /**
+   * How many worker threads the pool keeps.
+   * @defaultValue `os.availableParallelism()`
+   */
+  numThreads?: number;
+}
+
+const workerSets = new WeakMap<ThreadPool, WorkerSet>();
+
+/** The workers behind a pool (internal: not re-exported). */
+export function workersOf(pool: ThreadPool): WorkerSet {
+  return workerSets.get(pool)!;
+}
+
+/**
+ * A set of warm worker threads that parallel iterators and `join` run on. Its workers never keep
+ * the process alive on their own: they are unref'd while idle and ref'd while a call is pending,
+ * so an awaited call always finishes. `par()` and `join()` without a pool use a default pool of
+ * `os.availableParallelism()` threads, made at first use.
+ *
+ * @example
+ * ```ts
+ * const pool = new ThreadPool({ numThreads: 2 });
+ * const total = await pool.par(range(0, 1_000_000)).map((i) => i % 7).sum();
+ * const [a, b] = await pool.join(() => 'left', () => 'right');
+ * await pool.close();
+ * ```
+ */
+export class ThreadPool {
+  /** How many worker threads the pool keeps. */
+  readonly numThreads: number;
+
+  /**
+   * Starts the pool's workers.
+   *
+   * @throws TypeError when `numThreads` is not a number; RangeError when it is not an integer >= 1
+   */
+  constructor(options: ThreadPoolOptions = {}) {
+    if (options === null || typeof options !== 'object') {
+      throw new TypeError(`ThreadPool: options must be an object, got ${describeValue(options)}`);
+    }
+    const numThreads = options.numThreads ?? availableParallelism();
+    if (typeof numThreads !== 'number') {
+      throw new TypeError(`ThreadPool: numThreads must be a number, got ${describeValue(numThreads)}`);
+    }
+    if (!Number.isInteger(numThreads) || numThreads < 1) {
+      throw new RangeError(`ThreadPool: numThreads must be an integer >= 1, got ${numThreads}`);
+    }
+    this.numThreads = numThreads;
+    workerSets.set(this, new WorkerSet(numThreads));
+  }
+
+  /**
+   * A parallel iterator over `source` that runs on this pool.
+   *
+   * @example
+   * ```ts
+   * await pool.par([3, 1, 2]).max(); // 3
+   * ```
+   */
+  par(source: Range): ParIter<number>;
+  par<T>(source: ArrayLike<T>): ParIter<T>;
+  par(source: Range | ArrayLike<unknown>): ParIter<unknown> {
+    return par(source as ArrayLike<unknown>, { pool: this });
+  }
+
+  /**
+   * Runs `a(ctx)` and `b(ctx)` in parallel on this pool; see `join`.
+   *
+   * @example
+   * ```ts
+   * const [x, y] = await pool.join((n) => n + 1, (n) => n * 2, 10); // [11, 20]
+   * ```
+   */
+  join<A, B, C = undefined>(
+    a: Task<(ctx: C) => A | Promise<A>>,
+    b: Task<(ctx: C) => B | Promise<B>>,
+    ctx?: C,
+  ): Promise<[A, B]> {
+    return join(a, b, ctx, { pool: this });
+  }
+
+  /**
+   * Terminates the workers. Calls still running reject with `PoolClosedError`; later calls too.
+   *
+   * @example
+   * ```ts
+   * await pool.close();
+   * ```
+   */
+  close(): Promise<void> {
+    return workersOf(this).close();
+  }
+}

@@ -1,0 +1,121 @@
+// The package ships several bundles (index, runtime, worker; ESM and CJS), each with its own copy
+// of these classes. A registered-symbol brand makes `instanceof` agree across the copies, so an
+// error decoded by `@herd/scope/runtime` is still `instanceof ThreadError` from `@herd/scope`.
+function brand(name: string): symbol {
+  return Symbol.for(`@herd/scope/${name}`);
+}
+
+function isBranded(value: unknown, mark: symbol, self: Function, base: Function): boolean {
+  // A user's subclass keeps the ordinary prototype check.
+  if (self !== base) return Function.prototype[Symbol.hasInstance].call(self, value);
+  return value !== null && typeof value === 'object' && (value as Record<symbol, unknown>)[mark] === true;
+}
+
+const threadErrorBrand = brand('ThreadError');
+const channelClosedBrand = brand('ChannelClosedError');
+const timeoutBrand = brand('TimeoutError');
+const abortBrand = brand('AbortError');
+
+/**
+ * A thread spawned in a scope threw, or its worker exited before returning.
+ *
+ * `cause` holds the thread's own error, decoded with its class, name, message, stack and own
+ * properties. `exitCode` is set when the worker exited without a result (`process.exit(3)`, a crash).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await scope((s) => { s.spawn(() => { throw new RangeError('bad'); }); });
+ * } catch (e) {
+ *   if (e instanceof ThreadError) console.log(e.index, (e.cause as Error).name); // 0 'RangeError'
+ * }
+ * ```
+ */
+export class ThreadError extends Error {
+  override readonly name = 'ThreadError';
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isBranded(value, threadErrorBrand, this, ThreadError);
+  }
+  /** Spawn order of the thread inside its scope (0 for the first `spawn`). */
+  readonly index: number;
+  /** The worker's `threadId`, or -1 when the worker never started. */
+  readonly threadId: number;
+  /** The worker's exit code when it exited without a result, else `undefined`. */
+  readonly exitCode: number | undefined;
+
+  constructor(
+    message: string,
+    details: { index: number; threadId: number; exitCode?: number | undefined; cause?: unknown },
+  ) {
+    super(message, 'cause' in details ? { cause: details.cause } : undefined);
+    this.index = details.index;
+    this.threadId = details.threadId;
+    this.exitCode = details.exitCode;
+  }
+}
+
+/**
+ * A channel operation could not complete because the other side is gone (every receiver closed,
+ * or empty with every sender closed), or because this end was closed or moved into a thread.
+ *
+ * @example
+ * ```ts
+ * const [tx, rx] = syncChannel(1);
+ * rx.close();
+ * try { tx.trySend(1); } catch (e) { console.log(e instanceof ChannelClosedError); } // true
+ * ```
+ */
+export class ChannelClosedError extends Error {
+  override readonly name = 'ChannelClosedError';
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isBranded(value, channelClosedBrand, this, ChannelClosedError);
+  }
+}
+
+/**
+ * A wait ran past its limit: `recvTimeout(ms)`, or a scope's `timeout` option.
+ *
+ * @example
+ * ```ts
+ * const [, rx] = syncChannel(1);
+ * try { rx.recvTimeout(10); } catch (e) { console.log(e instanceof TimeoutError); } // true
+ * ```
+ */
+export class TimeoutError extends Error {
+  override readonly name = 'TimeoutError';
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isBranded(value, timeoutBrand, this, TimeoutError);
+  }
+}
+
+/**
+ * A scope was cancelled through its `signal`. A class of our own rather than a `DOMException`,
+ * so `instanceof` works and `cause` carries the signal's `reason`; its `name` is `'AbortError'`
+ * like the platform's, so code that checks `error.name === 'AbortError'` keeps working.
+ *
+ * @example
+ * ```ts
+ * const controller = new AbortController();
+ * const done = scope((s) => { s.spawn(() => { for (;;); }); }, { signal: controller.signal });
+ * controller.abort();
+ * await done.catch((e) => console.log(e.name)); // 'AbortError'
+ * ```
+ */
+export class AbortError extends Error {
+  override readonly name = 'AbortError';
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isBranded(value, abortBrand, this, AbortError);
+  }
+}
+
+Object.defineProperty(ThreadError.prototype, threadErrorBrand, { value: true });
+
+Object.defineProperty(ChannelClosedError.prototype, channelClosedBrand, { value: true });
+
+Object.defineProperty(TimeoutError.prototype, timeoutBrand, { value: true });
+
+Object.defineProperty(AbortError.prototype, abortBrand, { value: true });

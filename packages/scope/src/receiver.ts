@@ -1,0 +1,257 @@
+import { ChannelCore, DISCONNECTED, OK, TIMED_OUT, WOULD_BLOCK } from './channel-core.js';
+import { checkTimeout, EndOwnership, trackIfInThread, untrack } from './channel-end.js';
+import { ChannelClosedError, TimeoutError } from './errors.js';
+import { CROSSING, type Crossing } from './runtime/crossing.js';
+import type { SharedEnd } from './sender.js';
+
+const disconnected = () =>
+  new ChannelClosedError('receive on an empty channel whose senders are all closed: nothing more can come');
+
+/**
+ * The receiving end of a channel. Many receivers may share a channel (`clone()`); each value goes
+ * to exactly one of them. Iterating (sync in workers, `for await` anywhere) ends when the channel
+ * is empty and every sender is closed.
+ *
+ * @example
+ * ```ts
+ * const [tx, rx] = syncChannel(8);
+ * await scope(async (s) => {
+ *   s.spawn((tx) => { tx.send(1); tx.send(2); }, tx);
+ *   let sum = 0;
+ *   for await (const n of rx) sum += n;
+ *   console.log(sum); // 3
+ * });
+ * ```
+ */
+export class Receiver {
+  readonly #core: ChannelCore;
+  readonly #own: EndOwnership;
+
+  /** @internal Ends are made by `syncChannel`, `channel`, `clone()` and crossing into a thread. */
+  constructor(core: ChannelCore, own: EndOwnership) {
+    this.#core = core;
+    this.#own = own;
+    trackIfInThread(this);
+  }
+
+  /**
+   * Revives a moved receiver in a thread (the crossing protocol's `revive`).
+   *
+   * @example
+   * ```ts
+   * const rx = Receiver.fromShared(data); // data from the thread's crossing marker
+   * ```
+   */
+  static fromShared(data: SharedEnd): Receiver {
+    return new Receiver(new ChannelCore(data.buffer), new EndOwnership(new Int32Array(data.token)));
+  }
+
+  /**
+   * The channel's capacity (0 for a rendezvous channel).
+   *
+   * @example
+   * ```ts
+   * syncChannel(0)[1].capacity; // 0
+   * ```
+   */
+  get capacity(): number {
+    return this.#core.capacity;
+  }
+
+  /**
+   * Whether this end can no longer receive: closed here, or moved into a thread.
+   *
+   * @example
+   * ```ts
+   * rx.close(); rx.closed; // true
+   * ```
+   */
+  get closed(): boolean {
+    return this.#own.moved || this.#own.closed;
+  }
+
+  /**
+   * How many values wait in the channel now (a snapshot while others send and receive).
+   *
+   * @example
+   * ```ts
+   * const [tx, rx] = syncChannel(4);
+   * tx.trySend(1); rx.length; // 1
+   * ```
+   */
+  get length(): number {
+    return this.#core.length();
+  }
+
+  /**
+   * Receives a value, blocking the thread while the channel is empty. For worker threads: on
+   * the main thread use `recvAsync`.
+   *
+   * @returns the next value
+   * @throws ChannelClosedError when the channel is empty and every sender is closed
+   * @example
+   * ```ts
+   * s.spawn((rx) => rx.recv() * 2, rx);
+   * ```
+   */
+  recv(): number {
+    return this.#take(this.#receive(Number.POSITIVE_INFINITY), 0);
+  }
+
+  /**
+   * Receives a value, waiting at most `ms` milliseconds (blocking, like `recv`).
+   *
+   * @param ms - how long to wait, >= 0
+   * @throws TimeoutError when nothing came in time
+   * @throws ChannelClosedError when the channel is empty and every sender is closed
+   * @example
+   * ```ts
+   * try { rx.recvTimeout(100); } catch (e) { if (e instanceof TimeoutError) console.log('idle'); }
+   * ```
+   */
+  recvTimeout(ms: number): number {
+    checkTimeout(ms);
+    return this.#take(this.#receive(performance.now() + ms), ms);
+  }
+
+  /**
+   * Receives a value without blocking the event loop; the process stays alive while it waits.
+   *
+   * @returns the next value
+   * @throws ChannelClosedError (as a rejection) when empty and every sender is closed
+   * @example
+   * ```ts
+   * const first = await rx.recvAsync();
+   * ```
+   */
+  async recvAsync(): Promise<number> {
+    this.#own.ensureUsable('Receiver');
+    const core = this.#core;
+    let status = core.tryPop();
+    if (status === WOULD_BLOCK) status = await core.blockAsync(() => core.tryPop(), 'rx', Number.POSITIVE_INFINITY);
+    return this.#take(status, 0);
+  }
+
+  /**
+   * Receives a value if one is there now.
+   *
+   * @returns the value, or `undefined` when the channel is empty
+   * @throws ChannelClosedError when the channel is empty and every sender is closed
+   * @example
+   * ```ts
+   * const n = rx.tryRecv();
+   * if (n !== undefined) console.log(n);
+   * ```
+   */
+  tryRecv(): number | undefined {
+    this.#own.ensureUsable('Receiver');
+    const status = this.#core.tryPop();
+    if (status === WOULD_BLOCK) return undefined;
+    return this.#take(status, 0);
+  }
+
+  /**
+   * Another receiver on the same channel: the values are shared out among them.
+   *
+   * @example
+   * ```ts
+   * s.spawn(consumer, rx.clone());
+   * s.spawn(consumer, rx);
+   * ```
+   */
+  clone(): Receiver {
+    this.#own.ensureUsable('Receiver');
+    this.#core.addReceiver();
+    return new Receiver(this.#core, new EndOwnership());
+  }
+
+  /**
+   * Closes this end; closing twice, or a moved end, does nothing. When the last receiver closes,
+   * senders fail with `ChannelClosedError`.
+   *
+   * @example
+   * ```ts
+   * rx.close();
+   * ```
+   */
+  close(): void {
+    untrack(this);
+    if (this.#own.moved) return;
+    if (this.#own.claimClose()) this.#core.dropReceiver();
+  }
+
+  /** Disposes by closing, for `using rx = ...`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /**
+   * Blocking iteration (workers): yields each value until the channel is empty and every sender
+   * is closed.
+   *
+   * @example
+   * ```ts
+   * s.spawn((rx) => { let sum = 0; for (const n of rx) sum += n; return sum; }, rx);
+   * ```
+   */
+  *[Symbol.iterator](): Generator<number, void, undefined> {
+    for (;;) {
+      const status = this.#receive(Number.POSITIVE_INFINITY);
+      if (status === DISCONNECTED) return;
+      yield this.#take(status, 0);
+    }
+  }
+
+  /**
+   * Async iteration: yields each value until the channel is empty and every sender is closed,
+   * keeping the process alive meanwhile.
+   *
+   * @example
+   * ```ts
+   * for await (const p of rx) console.log(herd.memory.str(p));
+   * ```
+   */
+  async *[Symbol.asyncIterator](): AsyncGenerator<number, void, undefined> {
+    const core = this.#core;
+    for (;;) {
+      this.#own.ensureUsable('Receiver');
+      let status = core.tryPop();
+      if (status === WOULD_BLOCK) status = await core.blockAsync(() => core.tryPop(), 'rx', Number.POSITIVE_INFINITY);
+      if (status === DISCONNECTED) return;
+      yield this.#take(status, 0);
+    }
+  }
+
+  /** The crossing protocol: moves this end into a thread. */
+  [CROSSING](): Crossing {
+    this.#own.ensureUsable('Receiver');
+    const own = this.#own;
+    const core = this.#core;
+    return {
+      module: import.meta.url,
+      revive: 'Receiver.fromShared',
+      data: { buffer: core.buffer, token: own.cell.buffer } satisfies SharedEnd,
+      sent: () => {
+        own.moved = true;
+        untrack(this);
+      },
+      done: () => {
+        if (own.claimClose()) core.dropReceiver();
+      },
+    };
+  }
+
+  #receive(deadline: number): number {
+    this.#own.ensureUsable('Receiver');
+    const core = this.#core;
+    const status = core.tryPop();
+    if (status !== WOULD_BLOCK) return status;
+    return core.block(() => core.tryPop(), 'rx', deadline);
+  }
+
+  #take(status: number, ms: number): number {
+    if (status === OK) return this.#core.value;
+    if (status === TIMED_OUT) throw new TimeoutError(`recvTimeout: nothing arrived within ${ms} ms`);
+    throw disconnected();
+  }
+}

@@ -1,0 +1,8 @@
+export type { Crossable, Crossing } from './crossing.js';
+export { CROSSING, isCrossable } from './crossing.js';
+export type { ErrorWire } from './error-codec.js';
+export { decodeError, encodeError } from './error-codec.js';
+export { explainError } from './explain-error.js';
+export type { Task, TaskWire } from './task-codec.js';
+export { encodeTask, loadTask } from './task-codec.js';
+export { encodeValues, reviveValues } from './value-codec.js';

@@ -1,0 +1,109 @@
+import { type Crossing, type CrossingMarker, CROSSING, isCrossable, isMarker, MARKER_KEY } from './crossing.js';
+
+function toMarker(value: { [CROSSING](): Crossing }, crossings: Crossing[]): CrossingMarker {
+  const crossing = value[CROSSING]();
+  crossings.push(crossing);
+  return { [MARKER_KEY]: 1, module: crossing.module, revive: crossing.revive, data: crossing.data };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Replaces every crossable among `values` (and among the own properties of a plain-object value,
+ * such as a `par(..).with(ctx)` context) by a marker that `reviveValues` turns back into a live
+ * object in the thread. Only the top level and one object level are walked: deeper crossables
+ * would cost a full traversal of every argument on every post.
+ *
+ * The caller posts `wire`, then calls each crossing's `sent()`, and `done(threadId)` when the
+ * thread is finished with them.
+ *
+ * @param values - the arguments as the user passed them
+ * @returns the values to post and the crossings met, in order
+ * @example
+ * ```ts
+ * const { wire, crossings } = encodeValues([herd, 42]);
+ * worker.postMessage(wire);
+ * for (const c of crossings) c.sent?.();
+ * ```
+ */
+export function encodeValues(values: unknown[]): { wire: unknown[]; crossings: Crossing[] } {
+  const crossings: Crossing[] = [];
+  const wire = values.map((value) => {
+    if (isCrossable(value)) return toMarker(value, crossings);
+    if (!isPlainObject(value)) return value;
+    let copy: Record<string, unknown> | undefined;
+    for (const key of Object.keys(value)) {
+      const property = value[key];
+      if (!isCrossable(property)) continue;
+      copy ??= { ...value };
+      copy[key] = toMarker(property, crossings);
+    }
+    return copy ?? value;
+  });
+  return { wire, crossings };
+}
+
+const reviverCache = new Map<string, Promise<(data: unknown) => unknown>>();
+
+function resolvePath(root: unknown, path: string, where: string): unknown {
+  let target: any = root;
+  let owner: any;
+  for (const part of path.split('.')) {
+    owner = target;
+    target = target == null ? undefined : target[part];
+  }
+  if (typeof target !== 'function') {
+    throw new TypeError(`${where} has no function at '${path}' (found ${typeof target})`);
+  }
+  return owner === root ? target : target.bind(owner);
+}
+
+function loadReviver(module: string, revive: string): Promise<(data: unknown) => unknown> {
+  const key = `${module}#${revive}`;
+  let reviver = reviverCache.get(key);
+  if (!reviver) {
+    reviver = import(module).then(
+      (namespace) => resolvePath(namespace, revive, `module ${module}`) as (data: unknown) => unknown,
+    );
+    reviverCache.set(key, reviver);
+    reviver.catch(() => reviverCache.delete(key));
+  }
+  return reviver;
+}
+
+async function reviveMarker(marker: CrossingMarker): Promise<unknown> {
+  const revive = await loadReviver(marker.module, marker.revive);
+  return revive(marker.data);
+}
+
+/**
+ * The thread side of `encodeValues`: imports each marker's module (once per thread), calls its
+ * reviving function and puts the live object where the marker was.
+ *
+ * @param wire - the values as posted
+ * @returns the values with live objects in place of markers
+ * @example
+ * ```ts
+ * const [herd, n] = await reviveValues(workerData.args);
+ * ```
+ */
+export async function reviveValues(wire: unknown[]): Promise<unknown[]> {
+  return Promise.all(
+    wire.map(async (value) => {
+      if (isMarker(value)) return reviveMarker(value);
+      if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) {
+        return value;
+      }
+      const record = value as Record<string, unknown>;
+      for (const key of Object.keys(record)) {
+        const property = record[key];
+        if (isMarker(property)) record[key] = await reviveMarker(property);
+      }
+      return record;
+    }),
+  );
+}

@@ -1,0 +1,53 @@
+import { ChannelCore } from './channel-core.js';
+import { EndOwnership } from './channel-end.js';
+import { MAX_CAPACITY } from './channel-layout.js';
+import { Receiver } from './receiver.js';
+import { Sender } from './sender.js';
+
+/** The capacity `channel()` uses when none is given. */
+export const DEFAULT_CHANNEL_CAPACITY = 65_536;
+
+/**
+ * A bounded many-to-many channel of numbers (Ptrs) in a SharedArrayBuffer ring, as crossbeam's
+ * `bounded`. Senders wait while it holds `capacity` values; capacity 0 makes a rendezvous
+ * channel, where each send waits until a receiver took the value.
+ *
+ * @param capacity - how many values it holds, an integer from 0 to 2^24
+ * @returns `[sender, receiver]`; clone either end for more producers or consumers
+ * @throws RangeError / TypeError when `capacity` is not such an integer
+ * @example
+ * ```ts
+ * const [tx, rx] = syncChannel(10);
+ * await scope((s) => {
+ *   s.spawn((herd, tx) => { const bump = herd.get(); tx.send(bump.allocStr('Hello')); bump.release(); tx.close(); }, herd, tx);
+ *   s.spawn((herd, rx) => { for (const p of rx) console.log(herd.memory.str(p)); }, herd, rx);
+ * });
+ * ```
+ */
+export function syncChannel(capacity: number): [Sender, Receiver] {
+  if (typeof capacity !== 'number') {
+    throw new TypeError(`capacity must be a number, got ${typeof capacity === 'string' ? JSON.stringify(capacity) : String(capacity)}`);
+  }
+  if (!Number.isInteger(capacity) || capacity < 0 || capacity > MAX_CAPACITY) {
+    throw new RangeError(`capacity must be an integer from 0 to ${MAX_CAPACITY}, got ${capacity}`);
+  }
+  const core = ChannelCore.create(capacity);
+  return [new Sender(core, new EndOwnership()), new Receiver(core, new EndOwnership())];
+}
+
+/**
+ * A channel for when no particular bound matters: a `syncChannel` of a large capacity (65,536
+ * values by default, ~768 KiB), since shared memory cannot grow without bound. Senders only
+ * wait if receivers fall that far behind.
+ *
+ * @param capacity - defaults to `DEFAULT_CHANNEL_CAPACITY`
+ * @returns `[sender, receiver]`
+ * @example
+ * ```ts
+ * const [tx, rx] = channel();
+ * tx.trySend(1); // true
+ * ```
+ */
+export function channel(capacity: number = DEFAULT_CHANNEL_CAPACITY): [Sender, Receiver] {
+  return syncChannel(capacity);
+}
