@@ -291,12 +291,22 @@ export abstract class Arena {
   }
 
   private validate(size: unknown, align: unknown): void {
-    checkSize(size, 'size', this.maxAllocation());
+    checkSize(size, 'size', this.maxAllocation(), "the arena's reservation");
     checkAlign(align);
   }
 }
 
-/** `pos` when there is no chunk: past `end = 0`, so even `alloc(0)` takes the slow path and 0 is never a Ptr. */
+/**
+ * An arena's `pos` while it has no chunk: past its `end` of 0, so even `alloc(0)` takes the slow
+ * path (which installs a chunk) and 0 is never handed out as a Ptr. For `Arena` subclasses.
+ *
+ * @example
+ * ```ts
+ * class MyArena extends Arena {
+ *   dropChunk() { this.pos = NO_CHUNK_POS; this.end = 0; }
+ * }
+ * ```
+ */
 export const NO_CHUNK_POS = 1;
 
 function isAlign(align: number): boolean {

@@ -1,7 +1,19 @@
-export { Arena } from './arena.js';
+export { Arena, NO_CHUNK_POS } from './arena.js';
 export { Bump, type BumpOptions } from './bump.js';
+export { BumpString } from './bump-string.js';
+export { BumpVec } from './bump-vec.js';
 export { AllocError } from './errors.js';
 export { Memory, type Ptr } from './memory.js';
+export {
+  type FieldGetter,
+  type FieldInput,
+  type FieldKind,
+  type Fields,
+  type FieldSetter,
+  type FieldValue,
+  type Struct,
+  struct,
+} from './struct.js';
 export {
   type ElementOf,
   isTypedArray,
@@ -9,3 +21,4 @@ export {
   type TypedArray,
   type TypedArrayConstructor,
 } from './typed-array.js';
+export { utf8Length } from './utf8.js';

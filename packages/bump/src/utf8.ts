@@ -63,7 +63,15 @@ export class Utf8Codec {
   }
 }
 
-/** The exact UTF-8 length of `s`, with lone surrogates counted as U+FFFD as TextEncoder writes them. */
+/**
+ * The exact UTF-8 length of `s`, with lone surrogates counted as U+FFFD (3 bytes), as
+ * `TextEncoder` writes them: what `allocStr(s)` stores after its 4-byte length.
+ *
+ * @example
+ * ```ts
+ * utf8Length('héllo'); // 6
+ * ```
+ */
 export function utf8Length(s: string): number {
   let bytes = 0;
   const n = s.length;

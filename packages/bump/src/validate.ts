@@ -15,12 +15,14 @@ function show(value: unknown): string {
 }
 
 /** Checks a byte count: a non-negative integer no larger than `max`. */
-export function checkSize(value: unknown, name: string, max: number): number {
+export function checkSize(value: unknown, name: string, max: number, maxMeaning = ''): number {
   if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${show(value)}`);
   if (!Number.isInteger(value) || value < 0) {
     throw new RangeError(`${name} must be a non-negative integer, got ${show(value)}`);
   }
-  if (value > max) throw new RangeError(`${name} must be at most ${max} (the arena's reservation), got ${value}`);
+  if (value > max) {
+    throw new RangeError(`${name} must be at most ${max}${maxMeaning && ` (${maxMeaning})`}, got ${value}`);
+  }
   return value;
 }
 
@@ -65,6 +67,23 @@ export function checkTypedArray(value: unknown, name: string): TypedArray {
 export function checkLimit(value: unknown, name: string): number | null {
   if (value === null || value === undefined) return null;
   return checkSize(value, name, Number.MAX_SAFE_INTEGER);
+}
+
+/**
+ * Checks that `value` is an arena (a `Bump`, a herd `Member`, any `Arena`). By shape rather than
+ * `instanceof`, so an arena made by the other build (ESM or CJS) of this package is accepted.
+ */
+export function checkArena(value: unknown, name: string): void {
+  const arena = value as { alloc?: unknown; grow?: unknown; memory?: { buffer?: unknown } } | null;
+  if (
+    arena === null ||
+    typeof arena !== 'object' ||
+    typeof arena.alloc !== 'function' ||
+    typeof arena.grow !== 'function' ||
+    typeof arena.memory?.buffer !== 'object'
+  ) {
+    throw new TypeError(`${name} must be an arena (a Bump or a herd Member), got ${show(value)}`);
+  }
 }
 
 export { show };

@@ -1,3 +1,7 @@
+// One AbortError and one ThreadError across Herd: the classes of @herd/scope (branded, so
+// `instanceof` holds across bundles) are this package's too.
+export { AbortError, ThreadError } from '@herd/scope';
+
 /**
  * A callback threw while the pipeline processed one item. The call rejects with this error after
  * the other pieces have stopped; `cause` holds the original error, decoded with its class kept.
@@ -42,53 +46,6 @@ export class JoinError extends Error {
   constructor(side: 'a' | 'b', cause: unknown) {
     super(`join: function ${side} threw: ${describe(cause)}`, { cause });
     this.side = side;
-  }
-}
-
-/**
- * A worker thread died (exited or crashed outside a callback) while it ran part of a call. The
- * pool replaces it; the call rejects with this error.
- *
- * @example
- * ```ts
- * await par(range(0, 2)).forEach(() => process.exit(3)).catch((e: ThreadError) => e.exitCode); // 3
- * ```
- */
-export class ThreadError extends Error {
-  override readonly name = 'ThreadError';
-  /** The worker's `threadId`. */
-  readonly threadId: number;
-  /** The worker's exit code. */
-  readonly exitCode: number;
-
-  constructor(threadId: number, exitCode: number, cause?: unknown) {
-    super(
-      `worker thread ${threadId} exited with code ${exitCode}` +
-        (cause === undefined ? '' : `: ${describe(cause)}`),
-      cause === undefined ? undefined : { cause },
-    );
-    this.threadId = threadId;
-    this.exitCode = exitCode;
-  }
-}
-
-/**
- * The call's `AbortSignal` fired: the workers stopped claiming pieces and the call rejected.
- * `cause` holds the signal's `reason`.
- *
- * @example
- * ```ts
- * const controller = new AbortController();
- * const pending = par(range(0, 1e9)).forEach(() => {}, { signal: controller.signal });
- * controller.abort();
- * await pending.catch((e) => e.name); // 'AbortError'
- * ```
- */
-export class AbortError extends Error {
-  override readonly name = 'AbortError';
-
-  constructor(reason?: unknown) {
-    super('the operation was aborted', reason === undefined ? undefined : { cause: reason });
   }
 }
 

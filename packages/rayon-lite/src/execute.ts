@@ -41,7 +41,7 @@ export function signalOf(options: CallOptions | undefined, where: string): Abort
 /** Rejects at once when the pool is closed or the signal already fired. */
 export function checkCanStart(pool: ThreadPool, signal: AbortSignal | undefined): void {
   if (workersOf(pool).closed) throw new PoolClosedError();
-  if (signal?.aborted) throw new AbortError(signal.reason);
+  if (signal?.aborted) throw abortError(signal);
 }
 
 /**
@@ -72,7 +72,7 @@ export async function execute(
     signal?.removeEventListener('abort', onAbort);
   }
 
-  if (aborted) throw new AbortError(signal?.reason);
+  if (aborted) throw abortError(signal);
   const failures: FailureWire[] = [];
   const deaths: Death[] = [];
   const posted = new Map<number, unknown>();
@@ -88,8 +88,17 @@ export async function execute(
   const failure = pickFailure(failures);
   if (failure !== undefined) throw toError(failure, job.type);
   const death = deaths[0];
-  if (death !== undefined) throw new ThreadError(death.threadId, death.exitCode, death.error);
+  if (death !== undefined) {
+    throw new ThreadError(
+      `worker thread ${death.threadId} (pool thread ${death.slot}) exited with code ${death.exitCode} while running the call`,
+      { index: death.slot, threadId: death.threadId, exitCode: death.exitCode, cause: death.error },
+    );
+  }
   return posted;
+}
+
+function abortError(signal: AbortSignal | undefined): AbortError {
+  return new AbortError('the call was aborted: workers stopped claiming pieces', { cause: signal?.reason });
 }
 
 /** A call-wide failure first, then the lowest item index (for join: `a` before `b`). */

@@ -1,1 +1,8 @@
-export {};
+export { AbortError, ItemError, JoinError, PoolClosedError, ThreadError } from './errors.js';
+export type { CallOptions } from './execute.js';
+export { type JoinOptions, join } from './join.js';
+export { type ParOptions, par } from './par.js';
+export { ParIter } from './par-iter.js';
+export { Range, range } from './range.js';
+export type { ModuleTask, Task } from './task.js';
+export { ThreadPool, type ThreadPoolOptions } from './thread-pool.js';

@@ -71,7 +71,7 @@ export class ThreadPool {
    */
   par(source: Range): ParIter<number>;
   par<T>(source: ArrayLike<T>): ParIter<T>;
-  par(source: Range | ArrayLike<unknown>): ParIter<unknown> {
+  par(source: Range | ArrayLike<unknown>): ParIter<any> {
     return par(source as ArrayLike<unknown>, { pool: this });
   }
 

@@ -10,6 +10,8 @@ import type { Job, JobReply } from './protocol.js';
 export interface Death {
   type: 'died';
   threadId: number;
+  /** The worker's place in the pool (0 … numThreads-1). */
+  slot: number;
   exitCode: number;
   /** The uncaught error the worker reported before exiting, if any. */
   error: unknown;
@@ -20,6 +22,7 @@ export interface Death {
 export type Outcome = JobReply | Death;
 
 interface Slot {
+  index: number;
   worker: Worker | null;
   threadId: number;
   online: boolean;
@@ -40,7 +43,8 @@ export class WorkerSet {
   #closed = false;
 
   constructor(size: number) {
-    this.#slots = Array.from({ length: size }, () => ({
+    this.#slots = Array.from({ length: size }, (_, index) => ({
+      index,
       worker: null,
       threadId: -1,
       online: false,
@@ -137,6 +141,7 @@ export class WorkerSet {
       const death: Death = {
         type: 'died',
         threadId: worker.threadId,
+        slot: slot.index,
         exitCode,
         error: slot.lastError,
         closed: this.#closed,

@@ -9,10 +9,10 @@ import { trackThreadEnd, untrackThreadEnd } from './thread-ends.js';
  * so it is given back exactly once.
  */
 export class EndOwnership {
-  readonly cell: Int32Array;
+  readonly cell: Int32Array<SharedArrayBuffer>;
   moved = false;
 
-  constructor(cell: Int32Array = new Int32Array(new SharedArrayBuffer(4))) {
+  constructor(cell: Int32Array<SharedArrayBuffer> = new Int32Array(new SharedArrayBuffer(4))) {
     this.cell = cell;
   }
 

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { type SHARE_ENV, Worker } from 'node:worker_threads';
 import { ThreadError } from './errors.js';
 import type { Crossing } from './runtime/crossing.js';
 import { decodeError } from './runtime/error-codec.js';
@@ -11,7 +11,7 @@ export type ThreadOutcome = { ok: true; value: unknown } | { ok: false; error: T
 
 export interface ThreadOptions {
   execArgv?: string[] | undefined;
-  env?: NodeJS.Dict<string> | symbol | undefined;
+  env?: NodeJS.Dict<string> | typeof SHARE_ENV | undefined;
 }
 
 let live = 0;
@@ -53,6 +53,7 @@ export class Thread {
   readonly ended: Promise<ThreadOutcome>;
   #settle!: (outcome: ThreadOutcome) => void;
   #settled = false;
+  #terminating = false;
   readonly #worker: Worker;
   readonly #crossings: Crossing[];
 
@@ -97,6 +98,8 @@ export class Thread {
         const cause = decodeError(result.error);
         const what = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
         this.#fail(`thread ${this.index} threw ${what}`, cause, undefined);
+      } else if (this.#terminating) {
+        this.#fail(`thread ${this.index} was terminated`, undefined, code, false);
       } else if (uncaught) {
         const cause = uncaught.error;
         const what = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
@@ -135,6 +138,7 @@ export class Thread {
    */
   async terminate(graceMs: number): Promise<void> {
     if (this.#settled) return;
+    this.#terminating = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const gaveUp = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, graceMs);

@@ -27,7 +27,7 @@ describe('encodeTask', () => {
     expect(() => encodeTask(42 as never, 'fn')).toThrow(/fn must be a function or \{ module, name \}, got 42/);
     expect(() => encodeTask(Math.max, 'fn')).toThrow(/fn must be a function written in JavaScript/);
     expect(() => encodeTask((() => 1).bind(null), 'work')).toThrow(TypeError);
-    expect(() => encodeTask(class A {}, 'fn')).toThrow(/not a class/);
+    expect(() => encodeTask(class A {} as never, 'fn')).toThrow(/not a class/);
     expect(() => encodeTask({ module: './x.js', name: 'run' }, 'task')).toThrow(/task.module must not be relative/);
     expect(() => encodeTask({ module: fixture('tasks.mjs'), name: '' }, 'task')).toThrow(/task.name/);
   });

@@ -1,5 +1,5 @@
 import { Herd } from '@herd/herd';
-import Piscina from 'piscina';
+import { Piscina } from 'piscina';
 import { defineScenario } from '../harness.js';
 import { WarmWorkers } from '../support/warm-workers.js';
 import { type GatherRecord, readObjects } from './workers/records.js';

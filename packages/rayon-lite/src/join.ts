@@ -1,0 +1,74 @@
+import { type Crossing, encodeTask, encodeValues } from '@herd/scope/runtime';
+import { defaultPool } from './default-pool.js';
+import { describeValue } from './describe-value.js';
+import { type CallOptions, execute, signalOf } from './execute.js';
+import { jobMemory, POSTED, SHARED } from './job-memory.js';
+import { checkTask, type Task } from './task.js';
+import { ThreadPool } from './thread-pool.js';
+
+/** Options of `join()`. */
+export interface JoinOptions extends CallOptions {
+  /**
+   * The pool to run on.
+   * @defaultValue the shared default pool
+   */
+  pool?: ThreadPool;
+}
+
+/**
+ * Runs `a(ctx)` and `b(ctx)` in parallel on two workers and resolves with both results, as
+ * rayon's `join`. Both always run to the end; if either throws the call rejects with a
+ * `JoinError` — `a`'s when both threw. A function may return a Promise; it is awaited.
+ *
+ * @param a - first function (or module task), called with `ctx`
+ * @param b - second function (or module task), called with `ctx`
+ * @param ctx - passed to both; crossables (a `Herd`) arrive live
+ * @throws TypeError at once when `a` or `b` is not a function or module task
+ * @example
+ * ```ts
+ * const [evens, odds] = await join(
+ *   ({ n }) => { let c = 0; for (let i = 0; i < n; i += 2) c++; return c; },
+ *   ({ n }) => { let c = 0; for (let i = 1; i < n; i += 2) c++; return c; },
+ *   { n: 1000 },
+ * ); // [500, 500]
+ * ```
+ */
+export async function join<A, B, C = undefined>(
+  a: Task<(ctx: C) => A | Promise<A>>,
+  b: Task<(ctx: C) => B | Promise<B>>,
+  ctx?: C,
+  options: JoinOptions = {},
+): Promise<[A, B]> {
+  checkTask(a, 'join(a)');
+  checkTask(b, 'join(b)');
+  const signal = signalOf(options, 'join');
+  const pool = options.pool ?? defaultPool();
+  if (!(pool instanceof ThreadPool)) {
+    throw new TypeError(`join: options.pool must be a ThreadPool, got ${describeValue(pool)}`);
+  }
+  const memory = jobMemory(2);
+  let context: unknown[] | null = null;
+  let crossings: Crossing[] = [];
+  if (ctx !== undefined) ({ wire: context, crossings } = encodeValues([ctx]));
+  const job = {
+    type: 'join' as const,
+    id: nextJoinId(),
+    memory: memory.buffer,
+    tasks: [encodeTask(a, 'join(a)'), encodeTask(b, 'join(b)')] as [ReturnType<typeof encodeTask>, ReturnType<typeof encodeTask>],
+    context,
+  };
+  const posted = await execute(pool, job, Math.min(2, pool.numThreads), crossings, signal);
+  const side = (k: number): unknown => {
+    const state = Atomics.load(memory.states, k);
+    if (state === SHARED) return memory.values[k];
+    return state === POSTED ? posted.get(k) : undefined;
+  };
+  return [side(0) as A, side(1) as B];
+}
+
+/** Join ids count down from -1 so they never meet the iterators' positive ids. */
+let lastJoinId = 0;
+function nextJoinId(): number {
+  lastJoinId = lastJoinId <= Number.MIN_SAFE_INTEGER + 1 ? -1 : lastJoinId - 1;
+  return lastJoinId;
+}

@@ -1,0 +1,40 @@
+import type { ParIter as ParIterType } from './par-iter.js';
+import { ParIter } from './par-iter.js';
+import type { Range } from './range.js';
+import { checkSource, type Source } from './source.js';
+import { describeValue } from './describe-value.js';
+import { ThreadPool } from './thread-pool.js';
+
+/** Options of `par()`. */
+export interface ParOptions {
+  /**
+   * The pool to run on.
+   * @defaultValue a shared pool of `os.availableParallelism()` threads, made at first use
+   */
+  pool?: ThreadPool;
+}
+
+/**
+ * A parallel iterator over a range, an array (or array-like) or a typed array. A typed array over
+ * a `SharedArrayBuffer` is read in place by the workers, not copied.
+ *
+ * @throws TypeError when `source` is none of these, or `options.pool` is not a ThreadPool
+ * @example
+ * ```ts
+ * await par(range(0, 1_000_000)).map((i) => Math.sqrt(i)).sum();
+ * await par(new Float64Array(new SharedArrayBuffer(8 * 1024))).max();
+ * ```
+ */
+export function par(source: Range, options?: ParOptions): ParIterType<number>;
+export function par<T>(source: ArrayLike<T>, options?: ParOptions): ParIterType<T>;
+export function par(source: Source, options: ParOptions = {}): ParIterType<any> {
+  checkSource(source);
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`par: options must be an object, got ${describeValue(options)}`);
+  }
+  const pool = options.pool;
+  if (pool !== undefined && !(pool instanceof ThreadPool)) {
+    throw new TypeError(`par: options.pool must be a ThreadPool, got ${describeValue(pool)}`);
+  }
+  return new ParIter({ pool, source, stages: [], context: null, minLen: 1, maxLen: Number.POSITIVE_INFINITY });
+}

@@ -1,0 +1,193 @@
+import type { SHARE_ENV } from 'node:worker_threads';
+import { AbortError, TimeoutError } from './errors.js';
+import { JoinHandle } from './join-handle.js';
+import { encodeTask } from './runtime/task-codec.js';
+import { Thread, type ThreadOptions } from './thread.js';
+
+/** How long a terminated thread may take to exit before the scope stops waiting for it. */
+const TERMINATE_GRACE_MS = 1_000;
+
+/**
+ * Options of `scope`.
+ *
+ * @example
+ * ```ts
+ * await scope(body, { timeout: 5_000, signal: controller.signal, execArgv: ['--import', 'tsx'] });
+ * ```
+ */
+export interface ScopeOptions {
+  /** Aborting it terminates the scope's threads; the scope then rejects with `AbortError`. */
+  signal?: AbortSignal;
+  /** Milliseconds after which the threads are terminated and the scope rejects with `TimeoutError`. */
+  timeout?: number;
+  /** Node options for each thread, e.g. a loader to run TypeScript module tasks. @defaultValue the parent's */
+  execArgv?: string[];
+  /** Each thread's `process.env`, or `SHARE_ENV`. @defaultValue a copy of the parent's */
+  env?: NodeJS.Dict<string> | typeof SHARE_ENV;
+}
+
+/** A module task: a named export of a module that the thread imports. */
+export interface ModuleTask {
+  module: string | URL;
+  name: string;
+}
+
+/**
+ * What a scope's body receives: spawn threads that end before the scope does.
+ *
+ * @example
+ * ```ts
+ * await scope((s) => {
+ *   s.spawn((a: number, b: number) => a + b, 1, 2);
+ *   s.spawn({ module: new URL('./work.js', import.meta.url), name: 'run' }, 'input');
+ * });
+ * ```
+ */
+export interface Scope {
+  /**
+   * Starts a thread running `fn(...args)`. `fn` crosses as source: it sees only its parameters
+   * and globals. Arguments cross by structured clone; a Herd, a Sender, a Receiver and
+   * SharedArrayBuffers cross live (channel ends move: the parent's copy is spent).
+   */
+  spawn<F extends (...args: any[]) => unknown>(fn: F, ...args: Parameters<F>): JoinHandle<Awaited<ReturnType<F>>>;
+  /** Starts a thread running the module task's export with `args`. */
+  spawn<R = unknown>(task: ModuleTask, ...args: unknown[]): JoinHandle<R>;
+}
+
+function checkOptions(options: unknown): ScopeOptions {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`options must be an object, got ${String(options)}`);
+  }
+  const { signal, timeout, execArgv, env } = options as ScopeOptions;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError(`options.signal must be an AbortSignal, got ${String(signal)}`);
+  }
+  if (timeout !== undefined && (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0)) {
+    throw new RangeError(`options.timeout must be a number of milliseconds >= 0, got ${String(timeout)}`);
+  }
+  if (execArgv !== undefined && (!Array.isArray(execArgv) || execArgv.some((a) => typeof a !== 'string'))) {
+    throw new TypeError(`options.execArgv must be an array of strings, got ${JSON.stringify(execArgv)}`);
+  }
+  if (env !== undefined && (env === null || (typeof env !== 'object' && typeof env !== 'symbol'))) {
+    throw new TypeError(`options.env must be an object or SHARE_ENV, got ${String(env)}`);
+  }
+  return options as ScopeOptions;
+}
+
+class ScopeState implements Scope {
+  readonly threads: Thread[] = [];
+  readonly handles: JoinHandle<unknown>[] = [];
+  open = true;
+  readonly #options: ThreadOptions;
+
+  constructor(options: ThreadOptions) {
+    this.#options = options;
+  }
+
+  spawn(task: ((...args: any[]) => unknown) | ModuleTask, ...args: unknown[]): JoinHandle<any> {
+    if (!this.open) {
+      throw new TypeError('cannot spawn: this scope has ended (spawn only while the scope body runs)');
+    }
+    const thread = new Thread(this.threads.length, encodeTask(task, 'fn'), args, this.#options);
+    const handle = new JoinHandle<unknown>(thread);
+    this.threads.push(thread);
+    this.handles.push(handle);
+    return handle;
+  }
+
+  /** Waits for every thread, including those spawned while waiting. */
+  async allEnded(): Promise<void> {
+    for (let i = 0; i < this.threads.length; i++) await this.threads[i]!.ended;
+  }
+
+  async terminateAll(): Promise<void> {
+    this.open = false;
+    await Promise.all(this.threads.map((thread) => thread.terminate(TERMINATE_GRACE_MS)));
+  }
+
+  async failures(): Promise<unknown[]> {
+    const errors: unknown[] = [];
+    for (let i = 0; i < this.threads.length; i++) {
+      const outcome = await this.threads[i]!.ended;
+      if (!outcome.ok && !this.handles[i]!.observed) errors.push(outcome.error);
+    }
+    return errors;
+  }
+}
+
+async function runBody<T>(state: ScopeState, body: (s: Scope) => T | Promise<T>): Promise<T> {
+  let value: T | undefined;
+  const errors: unknown[] = [];
+  try {
+    value = await body(state);
+  } catch (error) {
+    errors.push(error);
+  }
+  // As in Rust, the body's end is not the scope's end: every thread must be finished first.
+  await state.allEnded();
+  state.open = false;
+  errors.push(...(await state.failures()));
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new AggregateError(errors, `${errors.length} failures in the scope`);
+  return value as T;
+}
+
+/**
+ * Runs `body` with a scope to spawn threads in, and resolves with its result only after every
+ * thread spawned in it has ended (`std::thread::scope`). If a thread failed and its error was not
+ * taken through `join()`, the scope rejects after all threads ended, with that `ThreadError`
+ * (several failures: an `AggregateError`). Cancelling through `signal` or `timeout` terminates the
+ * threads, then rejects with `AbortError` or `TimeoutError`.
+ *
+ * @param body - receives the scope; may be async
+ * @param options - cancellation (`signal`, `timeout`) and thread settings (`execArgv`, `env`)
+ * @returns `body`'s result
+ * @throws ThreadError, AggregateError, AbortError, TimeoutError, or what `body` threw
+ * @example
+ * ```ts
+ * const [tx, rx] = syncChannel(10);
+ * await scope((s) => {
+ *   s.spawn((herd, tx) => { const bump = herd.get(); tx.send(bump.allocStr('Hello')); bump.release(); tx.close(); }, herd, tx);
+ *   s.spawn((herd, rx) => { for (const p of rx) console.log(herd.memory.str(p)); }, herd, rx);
+ * });
+ * ```
+ */
+export async function scope<T>(body: (s: Scope) => T | Promise<T>, options?: ScopeOptions): Promise<T> {
+  if (typeof body !== 'function') throw new TypeError(`body must be a function, got ${String(body)}`);
+  const { signal, timeout, execArgv, env } = checkOptions(options);
+  if (signal?.aborted) throw new AbortError('the scope was aborted before it started', { cause: signal.reason });
+  const state = new ScopeState({ execArgv, env });
+
+  let cancel!: (reason: Error) => void;
+  const cancelled = new Promise<never>((_, reject) => {
+    cancel = reject;
+  });
+  const onAbort = () =>
+    cancel(new AbortError(`the scope was aborted; its ${state.threads.length} threads were terminated`, { cause: signal?.reason }));
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const timer =
+    timeout === undefined || timeout === Number.POSITIVE_INFINITY
+      ? undefined
+      : setTimeout(() => {
+          cancel(new TimeoutError(`the scope ran past its ${timeout} ms timeout; its ${state.threads.length} threads were terminated`));
+        }, timeout);
+
+  const finished = runBody(state, body);
+  try {
+    return await Promise.race([finished, cancelled]);
+  } catch (error) {
+    if (error instanceof AbortError || error instanceof TimeoutError) {
+      const reason = await cancelled.catch((r: unknown) => r);
+      if (reason === error) {
+        // The body may still be awaiting a join that now fails; that is part of the cancel.
+        finished.catch(() => {});
+        await state.terminateAll();
+      }
+    }
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
