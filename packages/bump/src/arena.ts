@@ -1,4 +1,4 @@
-import { AllocError } from './errors.js';
+import type { AllocError } from './errors.js';
 import type { Memory, Ptr } from './memory.js';
 import {
   type ElementOf,
@@ -185,7 +185,11 @@ export abstract class Arena {
    * const ones = bump.allocSliceFill(Int32Array, 8, 1);
    * ```
    */
-  allocSliceFill<T extends TypedArray>(Ctor: TypedArrayConstructor<T>, length: number, value: ElementOf<T>): T {
+  allocSliceFill<T extends TypedArray>(
+    Ctor: TypedArrayConstructor<T>,
+    length: number,
+    value: ElementOf<T>,
+  ): T {
     const ctor = checkCtor<T>(Ctor);
     checkElement(ctor, value, 'value');
     const bpe = ctor.BYTES_PER_ELEMENT;
@@ -329,6 +333,8 @@ function baseConstructor(array: TypedArray): TypedArrayConstructor {
 function checkElement(ctor: TypedArrayConstructor, value: unknown, name: string): void {
   const big = isBigIntKind(ctor);
   if (big ? typeof value !== 'bigint' : typeof value !== 'number') {
-    throw new TypeError(`${name} must be a ${big ? 'bigint' : 'number'} for ${ctor.name}, got ${show(value)}`);
+    throw new TypeError(
+      `${name} must be a ${big ? 'bigint' : 'number'} for ${ctor.name}, got ${show(value)}`,
+    );
   }
 }

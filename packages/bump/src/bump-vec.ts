@@ -220,7 +220,9 @@ export class BumpVec<T extends TypedArray> implements Iterable<ElementOf<T>> {
       this.cap === 0
         ? this.arena.alloc(capacity * bpe, bpe)
         : this.arena.grow(this.start, this.cap * bpe, capacity * bpe, bpe);
-    this.items = new this.ctor(this.arena.memory.buffer, start, capacity) as unknown as Indexable<ElementOf<T>>;
+    this.items = new this.ctor(this.arena.memory.buffer, start, capacity) as unknown as Indexable<
+      ElementOf<T>
+    >;
     this.start = start;
     this.cap = capacity;
   }

@@ -221,7 +221,8 @@ export class Bump extends Arena {
   protected override nextChunk(size: number, align: number): boolean {
     const needed = chunkBytesFor(size, align);
     const top = this.starts.length === 0 ? GUARD : this.ends[this.ends.length - 1]!;
-    const last = this.starts.length === 0 ? 0 : this.ends[this.ends.length - 1]! - this.starts[this.starts.length - 1]!;
+    const last =
+      this.starts.length === 0 ? 0 : this.ends[this.ends.length - 1]! - this.starts[this.starts.length - 1]!;
     let chunk = Math.max(needed, last === 0 ? this.firstChunk : Math.min(last * 2, MAX_CHUNK));
     const room = Math.min(this.maxBytes - top, this.limit === null ? Infinity : this.limit - this.chunkBytes);
     if (chunk > room) chunk = Math.floor(room / 16) * 16;
@@ -250,7 +251,11 @@ export class Bump extends Arena {
       limit !== null && this.chunkBytes + chunkBytesFor(size, align) > limit
         ? `the allocation limit of ${limit} bytes (${this.chunkBytes} held)`
         : `the arena's reservation of ${this.maxBytes} bytes`;
-    return new AllocError(`cannot allocate ${size} bytes (align ${align}): it would exceed ${reason}`, size, limit);
+    return new AllocError(
+      `cannot allocate ${size} bytes (align ${align}): it would exceed ${reason}`,
+      size,
+      limit,
+    );
   }
 
   /** @internal */

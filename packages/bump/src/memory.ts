@@ -23,18 +23,18 @@ export type Ptr = number;
 export class Memory {
   /** The buffer all views share. */
   buffer: ArrayBuffer | SharedArrayBuffer;
-  u8!: Uint8Array;
-  i8!: Int8Array;
-  u16!: Uint16Array;
-  i16!: Int16Array;
-  u32!: Uint32Array;
-  i32!: Int32Array;
-  f32!: Float32Array;
-  f64!: Float64Array;
-  u64!: BigUint64Array;
-  i64!: BigInt64Array;
-  dv!: DataView;
-  private codec!: Utf8Codec;
+  declare u8: Uint8Array;
+  declare i8: Int8Array;
+  declare u16: Uint16Array;
+  declare i16: Int16Array;
+  declare u32: Uint32Array;
+  declare i32: Int32Array;
+  declare f32: Float32Array;
+  declare f64: Float64Array;
+  declare u64: BigUint64Array;
+  declare i64: BigInt64Array;
+  declare dv: DataView;
+  declare private codec: Utf8Codec;
 
   constructor(buffer: ArrayBuffer | SharedArrayBuffer) {
     this.buffer = buffer;
@@ -73,10 +73,13 @@ export class Memory {
    * ```
    */
   str(ptr: Ptr): string {
-    if (ptr >>> 0 !== ptr || (ptr & 3) !== 0 || ptr + 4 > this.u8.length) throw badPtr(ptr, 'ptr', this.u8.length);
+    if (ptr >>> 0 !== ptr || (ptr & 3) !== 0 || ptr + 4 > this.u8.length)
+      throw badPtr(ptr, 'ptr', this.u8.length);
     const length = this.u32[ptr >>> 2]!;
     if (ptr + 4 + length > this.u8.length) {
-      throw new RangeError(`ptr ${ptr} does not point at a string: its length ${length} runs past the memory`);
+      throw new RangeError(
+        `ptr ${ptr} does not point at a string: its length ${length} runs past the memory`,
+      );
     }
     return this.codec.read(ptr + 4, length);
   }
@@ -90,7 +93,8 @@ export class Memory {
    * ```
    */
   strByteLength(ptr: Ptr): number {
-    if (ptr >>> 0 !== ptr || (ptr & 3) !== 0 || ptr + 4 > this.u8.length) throw badPtr(ptr, 'ptr', this.u8.length);
+    if (ptr >>> 0 !== ptr || (ptr & 3) !== 0 || ptr + 4 > this.u8.length)
+      throw badPtr(ptr, 'ptr', this.u8.length);
     return this.u32[ptr >>> 2]!;
   }
 
@@ -127,7 +131,9 @@ export class Memory {
     const ctor = checkCtor<T>(Ctor);
     checkRange(ptr, length, ctor.BYTES_PER_ELEMENT, this.u8.length);
     if (ptr % ctor.BYTES_PER_ELEMENT !== 0) {
-      throw new RangeError(`ptr ${ptr} is not aligned to ${ctor.BYTES_PER_ELEMENT} bytes as ${ctor.name} needs`);
+      throw new RangeError(
+        `ptr ${ptr} is not aligned to ${ctor.BYTES_PER_ELEMENT} bytes as ${ctor.name} needs`,
+      );
     }
     return new ctor(this.buffer, ptr, length);
   }
@@ -139,7 +145,8 @@ function badPtr(ptr: unknown, name: string, size: number): Error {
 }
 
 function checkRange(ptr: unknown, length: unknown, bytesPerElement: number, size: number): void {
-  if (typeof ptr !== 'number' || !Number.isInteger(ptr) || ptr < 0 || ptr > size) throw badPtr(ptr, 'ptr', size);
+  if (typeof ptr !== 'number' || !Number.isInteger(ptr) || ptr < 0 || ptr > size)
+    throw badPtr(ptr, 'ptr', size);
   checkSize(length, 'length', size);
   if (ptr + (length as number) * bytesPerElement > size) {
     throw new RangeError(

@@ -7,7 +7,20 @@ import { checkArena, checkLength, show } from './validate.js';
  * every platform Node runs on). `bool` is one byte; `ptr` is a u32 Ptr into the same memory;
  * `str` is a u32 Ptr to a string made by `allocStr`, read back as the string (Ptr 0 reads as '').
  */
-export type FieldKind = 'u8' | 'i8' | 'u16' | 'i16' | 'u32' | 'i32' | 'f32' | 'f64' | 'u64' | 'i64' | 'bool' | 'ptr' | 'str';
+export type FieldKind =
+  | 'u8'
+  | 'i8'
+  | 'u16'
+  | 'i16'
+  | 'u32'
+  | 'i32'
+  | 'f32'
+  | 'f64'
+  | 'u64'
+  | 'i64'
+  | 'bool'
+  | 'ptr'
+  | 'str';
 
 /** The fields of a record: names to kinds, in memory order. */
 export type Fields = Readonly<Record<string, FieldKind>>;

@@ -107,85 +107,193 @@ function readShortAscii(u: Uint8Array, at: number, length: number): string | nul
       return a < 0x80 ? fromCodes(a) : null;
     }
     case 2: {
-      const a = u[at]!, b = u[at + 1]!;
+      const a = u[at]!,
+        b = u[at + 1]!;
       return (a | b) < 0x80 ? fromCodes(a, b) : null;
     }
     case 3: {
-      const a = u[at]!, b = u[at + 1]!, c = u[at + 2]!;
+      const a = u[at]!,
+        b = u[at + 1]!,
+        c = u[at + 2]!;
       return (a | b | c) < 0x80 ? fromCodes(a, b, c) : null;
     }
     case 4: {
-      const a = u[at]!, b = u[at + 1]!, c = u[at + 2]!, d = u[at + 3]!;
+      const a = u[at]!,
+        b = u[at + 1]!,
+        c = u[at + 2]!,
+        d = u[at + 3]!;
       return (a | b | c | d) < 0x80 ? fromCodes(a, b, c, d) : null;
     }
     case 5: {
-      const a = u[at]!, b = u[at + 1]!, c = u[at + 2]!, d = u[at + 3]!, e = u[at + 4]!;
+      const a = u[at]!,
+        b = u[at + 1]!,
+        c = u[at + 2]!,
+        d = u[at + 3]!,
+        e = u[at + 4]!;
       return (a | b | c | d | e) < 0x80 ? fromCodes(a, b, c, d, e) : null;
     }
     case 6: {
-      const a = u[at]!, b = u[at + 1]!, c = u[at + 2]!, d = u[at + 3]!, e = u[at + 4]!, f = u[at + 5]!;
+      const a = u[at]!,
+        b = u[at + 1]!,
+        c = u[at + 2]!,
+        d = u[at + 3]!,
+        e = u[at + 4]!,
+        f = u[at + 5]!;
       return (a | b | c | d | e | f) < 0x80 ? fromCodes(a, b, c, d, e, f) : null;
     }
     case 7: {
-      const a = u[at]!, b = u[at + 1]!, c = u[at + 2]!, d = u[at + 3]!, e = u[at + 4]!, f = u[at + 5]!;
+      const a = u[at]!,
+        b = u[at + 1]!,
+        c = u[at + 2]!,
+        d = u[at + 3]!,
+        e = u[at + 4]!,
+        f = u[at + 5]!;
       const g = u[at + 6]!;
       return (a | b | c | d | e | f | g) < 0x80 ? fromCodes(a, b, c, d, e, f, g) : null;
     }
     case 8: {
-      const a = u[at]!, b = u[at + 1]!, c = u[at + 2]!, d = u[at + 3]!, e = u[at + 4]!, f = u[at + 5]!;
-      const g = u[at + 6]!, h = u[at + 7]!;
+      const a = u[at]!,
+        b = u[at + 1]!,
+        c = u[at + 2]!,
+        d = u[at + 3]!,
+        e = u[at + 4]!,
+        f = u[at + 5]!;
+      const g = u[at + 6]!,
+        h = u[at + 7]!;
       return (a | b | c | d | e | f | g | h) < 0x80 ? fromCodes(a, b, c, d, e, f, g, h) : null;
     }
     case 9: {
-      const a = u[at]!, b = u[at + 1]!, c = u[at + 2]!, d = u[at + 3]!, e = u[at + 4]!, f = u[at + 5]!;
-      const g = u[at + 6]!, h = u[at + 7]!, i = u[at + 8]!;
+      const a = u[at]!,
+        b = u[at + 1]!,
+        c = u[at + 2]!,
+        d = u[at + 3]!,
+        e = u[at + 4]!,
+        f = u[at + 5]!;
+      const g = u[at + 6]!,
+        h = u[at + 7]!,
+        i = u[at + 8]!;
       return (a | b | c | d | e | f | g | h | i) < 0x80 ? fromCodes(a, b, c, d, e, f, g, h, i) : null;
     }
     case 10: {
-      const a = u[at]!, b = u[at + 1]!, c = u[at + 2]!, d = u[at + 3]!, e = u[at + 4]!, f = u[at + 5]!;
-      const g = u[at + 6]!, h = u[at + 7]!, i = u[at + 8]!, j = u[at + 9]!;
+      const a = u[at]!,
+        b = u[at + 1]!,
+        c = u[at + 2]!,
+        d = u[at + 3]!,
+        e = u[at + 4]!,
+        f = u[at + 5]!;
+      const g = u[at + 6]!,
+        h = u[at + 7]!,
+        i = u[at + 8]!,
+        j = u[at + 9]!;
       return (a | b | c | d | e | f | g | h | i | j) < 0x80 ? fromCodes(a, b, c, d, e, f, g, h, i, j) : null;
     }
     case 11: {
-      const a = u[at]!, b = u[at + 1]!, c = u[at + 2]!, d = u[at + 3]!, e = u[at + 4]!, f = u[at + 5]!;
-      const g = u[at + 6]!, h = u[at + 7]!, i = u[at + 8]!, j = u[at + 9]!, k = u[at + 10]!;
-      return (a | b | c | d | e | f | g | h | i | j | k) < 0x80 ? fromCodes(a, b, c, d, e, f, g, h, i, j, k) : null;
+      const a = u[at]!,
+        b = u[at + 1]!,
+        c = u[at + 2]!,
+        d = u[at + 3]!,
+        e = u[at + 4]!,
+        f = u[at + 5]!;
+      const g = u[at + 6]!,
+        h = u[at + 7]!,
+        i = u[at + 8]!,
+        j = u[at + 9]!,
+        k = u[at + 10]!;
+      return (a | b | c | d | e | f | g | h | i | j | k) < 0x80
+        ? fromCodes(a, b, c, d, e, f, g, h, i, j, k)
+        : null;
     }
     case 12: {
-      const a = u[at]!, b = u[at + 1]!, c = u[at + 2]!, d = u[at + 3]!, e = u[at + 4]!, f = u[at + 5]!;
-      const g = u[at + 6]!, h = u[at + 7]!, i = u[at + 8]!, j = u[at + 9]!, k = u[at + 10]!, l = u[at + 11]!;
+      const a = u[at]!,
+        b = u[at + 1]!,
+        c = u[at + 2]!,
+        d = u[at + 3]!,
+        e = u[at + 4]!,
+        f = u[at + 5]!;
+      const g = u[at + 6]!,
+        h = u[at + 7]!,
+        i = u[at + 8]!,
+        j = u[at + 9]!,
+        k = u[at + 10]!,
+        l = u[at + 11]!;
       return (a | b | c | d | e | f | g | h | i | j | k | l) < 0x80
         ? fromCodes(a, b, c, d, e, f, g, h, i, j, k, l)
         : null;
     }
     case 13: {
-      const a = u[at]!, b = u[at + 1]!, c = u[at + 2]!, d = u[at + 3]!, e = u[at + 4]!, f = u[at + 5]!;
-      const g = u[at + 6]!, h = u[at + 7]!, i = u[at + 8]!, j = u[at + 9]!, k = u[at + 10]!, l = u[at + 11]!;
+      const a = u[at]!,
+        b = u[at + 1]!,
+        c = u[at + 2]!,
+        d = u[at + 3]!,
+        e = u[at + 4]!,
+        f = u[at + 5]!;
+      const g = u[at + 6]!,
+        h = u[at + 7]!,
+        i = u[at + 8]!,
+        j = u[at + 9]!,
+        k = u[at + 10]!,
+        l = u[at + 11]!;
       const m = u[at + 12]!;
       return (a | b | c | d | e | f | g | h | i | j | k | l | m) < 0x80
         ? fromCodes(a, b, c, d, e, f, g, h, i, j, k, l, m)
         : null;
     }
     case 14: {
-      const a = u[at]!, b = u[at + 1]!, c = u[at + 2]!, d = u[at + 3]!, e = u[at + 4]!, f = u[at + 5]!;
-      const g = u[at + 6]!, h = u[at + 7]!, i = u[at + 8]!, j = u[at + 9]!, k = u[at + 10]!, l = u[at + 11]!;
-      const m = u[at + 12]!, n = u[at + 13]!;
+      const a = u[at]!,
+        b = u[at + 1]!,
+        c = u[at + 2]!,
+        d = u[at + 3]!,
+        e = u[at + 4]!,
+        f = u[at + 5]!;
+      const g = u[at + 6]!,
+        h = u[at + 7]!,
+        i = u[at + 8]!,
+        j = u[at + 9]!,
+        k = u[at + 10]!,
+        l = u[at + 11]!;
+      const m = u[at + 12]!,
+        n = u[at + 13]!;
       return (a | b | c | d | e | f | g | h | i | j | k | l | m | n) < 0x80
         ? fromCodes(a, b, c, d, e, f, g, h, i, j, k, l, m, n)
         : null;
     }
     case 15: {
-      const a = u[at]!, b = u[at + 1]!, c = u[at + 2]!, d = u[at + 3]!, e = u[at + 4]!, f = u[at + 5]!;
-      const g = u[at + 6]!, h = u[at + 7]!, i = u[at + 8]!, j = u[at + 9]!, k = u[at + 10]!, l = u[at + 11]!;
-      const m = u[at + 12]!, n = u[at + 13]!, o = u[at + 14]!;
+      const a = u[at]!,
+        b = u[at + 1]!,
+        c = u[at + 2]!,
+        d = u[at + 3]!,
+        e = u[at + 4]!,
+        f = u[at + 5]!;
+      const g = u[at + 6]!,
+        h = u[at + 7]!,
+        i = u[at + 8]!,
+        j = u[at + 9]!,
+        k = u[at + 10]!,
+        l = u[at + 11]!;
+      const m = u[at + 12]!,
+        n = u[at + 13]!,
+        o = u[at + 14]!;
       return (a | b | c | d | e | f | g | h | i | j | k | l | m | n | o) < 0x80
         ? fromCodes(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o)
         : null;
     }
     case 16: {
-      const a = u[at]!, b = u[at + 1]!, c = u[at + 2]!, d = u[at + 3]!, e = u[at + 4]!, f = u[at + 5]!;
-      const g = u[at + 6]!, h = u[at + 7]!, i = u[at + 8]!, j = u[at + 9]!, k = u[at + 10]!, l = u[at + 11]!;
-      const m = u[at + 12]!, n = u[at + 13]!, o = u[at + 14]!, p = u[at + 15]!;
+      const a = u[at]!,
+        b = u[at + 1]!,
+        c = u[at + 2]!,
+        d = u[at + 3]!,
+        e = u[at + 4]!,
+        f = u[at + 5]!;
+      const g = u[at + 6]!,
+        h = u[at + 7]!,
+        i = u[at + 8]!,
+        j = u[at + 9]!,
+        k = u[at + 10]!,
+        l = u[at + 11]!;
+      const m = u[at + 12]!,
+        n = u[at + 13]!,
+        o = u[at + 14]!,
+        p = u[at + 15]!;
       return (a | b | c | d | e | f | g | h | i | j | k | l | m | n | o | p) < 0x80
         ? fromCodes(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p)
         : null;

@@ -1,4 +1,9 @@
-import { isTypedArray, isTypedArrayConstructor, type TypedArray, type TypedArrayConstructor } from './typed-array.js';
+import {
+  isTypedArray,
+  isTypedArrayConstructor,
+  type TypedArray,
+  type TypedArrayConstructor,
+} from './typed-array.js';
 
 /** Largest alignment an allocation may ask for: one page, as bumpalo's callers rarely need more. */
 export const MAX_ALIGN = 4096;

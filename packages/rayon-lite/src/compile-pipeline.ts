@@ -1,43 +1,58 @@
 /**
- * The worker side of a parallel iterator: turns the pipeline description into one chain of
- * closures, built once per call, that each piece pushes its items through in a tight loop.
+ * The worker side of a parallel iterator: turns the pipeline description into the source of one
+ * function that runs a piece — the loop over the piece with every stage and the terminal written
+ * inline — and compiles it once per worker and pipeline. Inline code keeps a stage's value and
+ * the terminal's accumulator in registers and lets V8 inline the user's callbacks; a chain of
+ * closures costs ~15 ns an item instead.
  */
 import type { TaskWire } from '@herd/scope/runtime';
 import { describeValue } from './describe-value.js';
 import { disposeState } from './dispose-state.js';
 import { FOUND, type JobMemory, POSTED, SHARED, STOP, stopJob } from './job-memory.js';
-import type { IterJob, SourceWire, StageWire, TerminalWire } from './protocol.js';
+import type { IterJob, TerminalWire } from './protocol.js';
 import { HALT, StageFailure } from './stage-failure.js';
 
 type Fn = (...args: any[]) => any;
-type Push = (item: unknown, index: number) => void;
 
 /** Looks up the function a task wire was loaded into. */
 export type TaskLookup = (wire: TaskWire) => Fn;
-
-/** The end of the chain: consumes items and leaves one result per piece. */
-interface Sink {
-  push: Push;
-  begin(piece: number, lo: number): void;
-  end(piece: number): void;
-}
-
-/** A per-piece state (mapInit, forEachInit): made when a piece begins, disposed when it ends. */
-interface PieceState {
-  begin(lo: number): void;
-  end(lo: number): StageFailure | null;
-}
-
-/** How often (in items) a running piece looks at the stop flag: cheap, and a stop is seen soon. */
-const STOP_CHECK_MASK = 1023;
 
 /** A compiled pipeline: runs one piece, throwing a `StageFailure` when a callback throws. */
 export interface CompiledPipeline {
   runPiece(piece: number): void;
 }
 
+/** What the generated code reads from its closure. */
+interface Env {
+  fns: Fn[];
+  wires: (TaskWire | null)[];
+  ctx: unknown;
+  control: Int32Array;
+  output: Float64Array | null;
+  source: ArrayLike<unknown> | null;
+  start: number;
+  length: number;
+  pieceLength: number;
+  Failure: typeof StageFailure;
+  HALT: symbol;
+  toArray: (value: unknown) => ArrayLike<unknown>;
+  disposeState: (state: unknown) => void;
+  keep: (piece: number, value: unknown) => void;
+  keepCollected: (piece: number, count: number, list: unknown[] | null) => void;
+  found: (piece: number, value: unknown) => void;
+  cloneIdentity: () => unknown;
+  notNumber: (value: unknown) => TypeError;
+}
+
+/** How often (in items) a running piece looks at the stop flag: cheap, and a stop is seen soon. */
+const STOP_CHECK_MASK = 1023;
+
+/** Compiled factories by pipeline; bounded so a program making endless distinct callbacks does not grow. */
+const factories = new Map<string, (env: Env) => (piece: number) => void>();
+const MAX_FACTORIES = 256;
+
 /**
- * Builds the chain for one call in one worker.
+ * Builds the piece runner for one call in one worker.
  *
  * @param job - the call
  * @param lookup - the loaded callbacks
@@ -52,180 +67,16 @@ export function compilePipeline(
   memory: JobMemory,
   posted: [number, unknown][],
 ): CompiledPipeline {
-  const sink = makeSink(job.terminal, lookup, ctx, memory, posted);
-  const states: PieceState[] = [];
-  let head = sink.push;
-  for (let s = job.stages.length - 1; s >= 0; s--) {
-    head = makeStage(job.stages[s]!, head, lookup, ctx, states);
+  const { code, wires } = generate(job);
+  // The callbacks' sources are part of the key: one compiled loop per pipeline keeps its call
+  // sites monomorphic, so V8 inlines the callbacks.
+  const key = `${code}\n${wires.map((w) => (w === null ? '' : w.kind === 'source' ? w.source : `${w.module}#${w.name}`)).join('\n')}`;
+  let factory = factories.get(key);
+  if (factory === undefined) {
+    if (factories.size >= MAX_FACTORIES) factories.clear();
+    factory = new Function('env', code) as (env: Env) => (piece: number) => void;
+    factories.set(key, factory);
   }
-  const loop = makeLoop(job.source, head, memory.control);
-  const { length, pieceLength } = job;
-
-  return {
-    runPiece(piece) {
-      const lo = piece * pieceLength;
-      const hi = Math.min(length, lo + pieceLength);
-      sink.begin(piece, lo);
-      beginStates(states, lo);
-      let failure: unknown = null;
-      try {
-        loop(lo, hi);
-      } catch (error) {
-        if (error !== HALT) failure = error;
-      }
-      const disposeFailure = endStates(states, lo, states.length);
-      if (failure !== null) {
-        throw failure instanceof StageFailure ? failure : new StageFailure('pipeline', lo, failure, null);
-      }
-      if (disposeFailure !== null) throw disposeFailure;
-      sink.end(piece);
-    },
-  };
-}
-
-function beginStates(states: PieceState[], lo: number): void {
-  for (let s = 0; s < states.length; s++) {
-    try {
-      states[s]!.begin(lo);
-    } catch (error) {
-      endStates(states, lo, s);
-      throw error;
-    }
-  }
-}
-
-/** Disposes the first `count` states, all of them even if one throws; reports the first throw. */
-function endStates(states: PieceState[], lo: number, count: number): StageFailure | null {
-  let first: StageFailure | null = null;
-  for (let s = 0; s < count; s++) first ??= states[s]!.end(lo);
-  return first;
-}
-
-/** One loop per source kind, so each stays monomorphic. */
-function makeLoop(source: SourceWire, head: Push, control: Int32Array): (lo: number, hi: number) => void {
-  if (source.kind === 'range') {
-    const start = source.start;
-    return (lo, hi) => {
-      for (let i = lo; i < hi; i++) {
-        if ((i & STOP_CHECK_MASK) === 0 && Atomics.load(control, STOP) !== 0) return;
-        head(start + i, i);
-      }
-    };
-  }
-  const array = source.array;
-  return (lo, hi) => {
-    for (let i = lo; i < hi; i++) {
-      if ((i & STOP_CHECK_MASK) === 0 && Atomics.load(control, STOP) !== 0) return;
-      head(array[i], i);
-    }
-  };
-}
-
-function makeStage(stage: StageWire, next: Push, lookup: TaskLookup, ctx: unknown, states: PieceState[]): Push {
-  switch (stage.op) {
-    case 'enumerate':
-      return (x, i) => next([i, x], i);
-    case 'map': {
-      const f = lookup(stage.f);
-      return (x, i) => {
-        let y: unknown;
-        try {
-          y = f(x, ctx);
-        } catch (error) {
-          throw new StageFailure('map', i, error, stage.f);
-        }
-        next(y, i);
-      };
-    }
-    case 'filter': {
-      const f = lookup(stage.f);
-      return (x, i) => {
-        let keep: unknown;
-        try {
-          keep = f(x, ctx);
-        } catch (error) {
-          throw new StageFailure('filter', i, error, stage.f);
-        }
-        if (keep) next(x, i);
-      };
-    }
-    case 'filterMap': {
-      const f = lookup(stage.f);
-      return (x, i) => {
-        let y: unknown;
-        try {
-          y = f(x, ctx);
-        } catch (error) {
-          throw new StageFailure('filterMap', i, error, stage.f);
-        }
-        if (y !== undefined && y !== null) next(y, i);
-      };
-    }
-    case 'flatMap': {
-      const f = lookup(stage.f);
-      return (x, i) => {
-        let ys: ArrayLike<unknown>;
-        try {
-          ys = toArray(f(x, ctx));
-        } catch (error) {
-          throw new StageFailure('flatMap', i, error, stage.f);
-        }
-        for (let k = 0; k < ys.length; k++) next(ys[k], i);
-      };
-    }
-    case 'mapInit':
-    case 'forEachInit': {
-      const init = lookup(stage.init);
-      const f = lookup(stage.f);
-      const name = stage.op;
-      let state: unknown;
-      states.push({
-        begin(lo) {
-          try {
-            state = init(ctx);
-          } catch (error) {
-            throw new StageFailure(`${name} init`, lo, error, stage.init);
-          }
-        },
-        end(lo) {
-          const ending = state;
-          state = undefined;
-          try {
-            disposeState(ending);
-            return null;
-          } catch (error) {
-            return new StageFailure(`${name} dispose`, lo, error, null);
-          }
-        },
-      });
-      return (x, i) => {
-        let y: unknown;
-        try {
-          y = f(state, x, ctx);
-        } catch (error) {
-          throw new StageFailure(name, i, error, stage.f);
-        }
-        next(y, i);
-      };
-    }
-  }
-}
-
-function toArray(value: unknown): ArrayLike<unknown> {
-  if (Array.isArray(value)) return value;
-  if (value !== null && typeof value === 'object' && Symbol.iterator in value) {
-    return Array.from(value as Iterable<unknown>);
-  }
-  throw new TypeError(`flatMap: the callback must return an iterable, got ${describeValue(value)}`);
-}
-
-function makeSink(
-  terminal: TerminalWire,
-  lookup: TaskLookup,
-  ctx: unknown,
-  memory: JobMemory,
-  posted: [number, unknown][],
-): Sink {
   const { control, states, values } = memory;
   const keep = (piece: number, value: unknown): void => {
     if (typeof value === 'number') {
@@ -236,162 +87,24 @@ function makeSink(
       Atomics.store(states, piece, POSTED);
     }
   };
-  const noBegin = (): void => {};
-
-  switch (terminal.op) {
-    case 'drain':
-      return { push: () => {}, begin: noBegin, end: () => {} };
-    case 'forEach': {
-      const f = lookup(terminal.f);
-      return {
-        push: (x, i) => {
-          try {
-            f(x, ctx);
-          } catch (error) {
-            throw new StageFailure('forEach', i, error, terminal.f);
-          }
-        },
-        begin: noBegin,
-        end: () => {},
-      };
-    }
-    case 'collect':
-      return collectSink(terminal.output, memory, posted);
-    case 'sum': {
-      let total = 0;
-      return {
-        push: (x, i) => {
-          if (typeof x !== 'number') {
-            throw new StageFailure('sum', i, new TypeError(`sum: item is not a number: ${describeValue(x)}`), null);
-          }
-          total += x;
-        },
-        begin: () => {
-          total = 0;
-        },
-        end: (piece) => keep(piece, total),
-      };
-    }
-    case 'count': {
-      let count = 0;
-      return {
-        push: () => {
-          count++;
-        },
-        begin: () => {
-          count = 0;
-        },
-        end: (piece) => keep(piece, count),
-      };
-    }
-    case 'min':
-    case 'max': {
-      const isMax = terminal.op === 'max';
-      let has = false;
-      let best: any;
-      return {
-        push: (x: any) => {
-          if (!has) {
-            has = true;
-            best = x;
-          } else if (isMax ? x >= best : x < best) {
-            best = x;
-          }
-        },
-        begin: () => {
-          has = false;
-          best = undefined;
-        },
-        end: (piece) => {
-          if (has) keep(piece, best);
-        },
-      };
-    }
-    case 'reduce': {
-      const op = lookup(terminal.f);
-      const identityWire = terminal.identity;
-      const identity = identityWire === null ? null : lookup(identityWire);
-      const identityValue = terminal.identityValue;
-      let acc: unknown;
-      return {
-        push: (x, i) => {
-          try {
-            acc = op(acc, x, ctx);
-          } catch (error) {
-            throw new StageFailure('reduce', i, error, terminal.f);
-          }
-        },
-        begin: (_piece, lo) => {
-          if (identity === null) {
-            acc = typeof identityValue === 'object' && identityValue !== null ? structuredClone(identityValue) : identityValue;
-            return;
-          }
-          try {
-            acc = identity(ctx);
-          } catch (error) {
-            throw new StageFailure('reduce identity', lo, error, identityWire);
-          }
-        },
-        end: (piece) => keep(piece, acc),
-      };
-    }
-    case 'any':
-    case 'all':
-    case 'findAny': {
-      const pred = lookup(terminal.f);
-      const name = terminal.op;
-      const decidesOn = terminal.op !== 'all';
-      let current = 0;
-      return {
-        push: (x, i) => {
-          let hit: boolean;
-          try {
-            hit = Boolean(pred(x, ctx));
-          } catch (error) {
-            throw new StageFailure(name, i, error, terminal.f);
-          }
-          if (hit !== decidesOn) return;
-          if (Atomics.compareExchange(control, FOUND, 0, 1) === 0 && name === 'findAny') keep(current, x);
-          stopJob(control);
-          throw HALT;
-        },
-        begin: (piece) => {
-          current = piece;
-        },
-        end: () => {},
-      };
-    }
-  }
-}
-
-/**
- * Collects in order. While every item is a number it writes them straight into the shared output
- * at the piece's own offset (a piece never yields more items than it reads when there is no
- * flatMap, which is when the output exists); at the first other value it moves the piece to a
- * posted array.
- */
-function collectSink(output: Float64Array | null, memory: JobMemory, posted: [number, unknown][]): Sink {
-  const { states, values } = memory;
-  let base = 0;
-  let count = 0;
-  let list: unknown[] | null = null;
-  return {
-    push: (x) => {
-      if (list === null) {
-        if (output !== null && typeof x === 'number') {
-          output[base + count++] = x;
-          return;
-        }
-        list = output === null ? [] : Array.from(output.subarray(base, base + count));
-      }
-      list.push(x);
-    },
-    begin: (_piece, lo) => {
-      base = lo;
-      count = 0;
-      list = output === null ? [] : null;
-    },
-    end: (piece) => {
+  const terminal = job.terminal;
+  const identityValue = terminal.op === 'reduce' ? terminal.identityValue : undefined;
+  const runPiece = factory({
+    fns: wires.map((wire) => (wire === null ? noop : lookup(wire))),
+    wires,
+    ctx,
+    control,
+    output: terminal.op === 'collect' ? terminal.output : null,
+    source: job.source.kind === 'range' ? null : job.source.array,
+    start: job.source.kind === 'range' ? job.source.start : 0,
+    length: job.length,
+    pieceLength: job.pieceLength,
+    Failure: StageFailure,
+    HALT,
+    toArray,
+    disposeState,
+    keep,
+    keepCollected: (piece, count, list) => {
       if (list === null) {
         values[piece] = count;
         Atomics.store(states, piece, SHARED);
@@ -400,5 +113,214 @@ function collectSink(output: Float64Array | null, memory: JobMemory, posted: [nu
         Atomics.store(states, piece, POSTED);
       }
     },
+    found: (piece, value) => {
+      if (Atomics.compareExchange(control, FOUND, 0, 1) === 0 && terminal.op === 'findAny') keep(piece, value);
+      stopJob(control);
+    },
+    cloneIdentity: () =>
+      typeof identityValue === 'object' && identityValue !== null ? structuredClone(identityValue) : identityValue,
+    notNumber: (value) => new TypeError(`sum: item is not a number: ${describeValue(value)}`),
+  });
+  return { runPiece };
+}
+
+const noop = (): void => {};
+
+function toArray(value: unknown): ArrayLike<unknown> {
+  if (Array.isArray(value)) return value;
+  if (value !== null && typeof value === 'object' && Symbol.iterator in value) {
+    return Array.from(value as Iterable<unknown>);
+  }
+  throw new TypeError(`flatMap: the callback must return an iterable, got ${describeValue(value)}`);
+}
+
+/**
+ * The factory's source. Callbacks are `F0, F1, …`; `vN` is the item after stage N; per-piece
+ * states are `S0, S1, …`. A filter is a `continue` of the innermost loop, which is always the
+ * loop of the current item (flatMap opens one).
+ *
+ * No try/catch sits in or around the loop: V8 then neither inlines the callbacks nor optimizes
+ * the loop as well (measured ~2x slower on a heavy map). Instead the loop records the item
+ * (`at`) and the callback (`step`) it is in, and `runPiece` catches around the call.
+ */
+function generate(job: IterJob): { code: string; wires: (TaskWire | null)[] } {
+  const wires: (TaskWire | null)[] = [];
+  const steps: { stage: string; wire: number }[] = [];
+  /** Names a callback and returns the statement that records it as the current step. */
+  const call = (wire: TaskWire, stage: string): { f: string; mark: string } => {
+    const index = wires.push(wire) - 1;
+    const step = steps.push({ stage, wire: index }) - 1;
+    return { f: `F${index}`, mark: `step = ${step};` };
   };
+
+  const body: string[] = [];
+  const stateInits: string[] = [];
+  const stateNames: string[] = [];
+  const stateOps: string[] = [];
+  let closers = 0;
+  let v = 'v0';
+  body.push(job.source.kind === 'range' ? 'const v0 = start + i;' : 'const v0 = source[i];');
+
+  job.stages.forEach((stage, n) => {
+    const out = `v${n + 1}`;
+    switch (stage.op) {
+      case 'enumerate':
+        body.push(`const ${out} = [i, ${v}];`);
+        break;
+      case 'map': {
+        const { f, mark } = call(stage.f, 'map');
+        body.push(`${mark} const ${out} = ${f}(${v}, ctx);`);
+        break;
+      }
+      case 'filter': {
+        const { f, mark } = call(stage.f, 'filter');
+        body.push(`${mark} if (!${f}(${v}, ctx)) continue;`);
+        body.push(`const ${out} = ${v};`);
+        break;
+      }
+      case 'filterMap': {
+        const { f, mark } = call(stage.f, 'filterMap');
+        body.push(`${mark} const ${out} = ${f}(${v}, ctx);`);
+        body.push(`if (${out} === undefined || ${out} === null) continue;`);
+        break;
+      }
+      case 'flatMap': {
+        const { f, mark } = call(stage.f, 'flatMap');
+        body.push(`${mark} const a${n} = toArray(${f}(${v}, ctx));`);
+        body.push(`for (let j${n} = 0; j${n} < a${n}.length; j${n}++) {`);
+        body.push(`const ${out} = a${n}[j${n}];`);
+        closers++;
+        break;
+      }
+      case 'mapInit':
+      case 'forEachInit': {
+        const init = call(stage.init, `${stage.op} init`);
+        const { f, mark } = call(stage.f, stage.op);
+        const state = `S${stateNames.length}`;
+        stateInits.push(`${init.mark} ${state} = ${init.f}(ctx); begun++;`);
+        stateNames.push(state);
+        stateOps.push(stage.op);
+        body.push(`${mark} const ${out} = ${f}(${state}, ${v}, ctx);`);
+        break;
+      }
+    }
+    v = out;
+  });
+
+  const { begin, consume, end } = terminalCode(job.terminal, v, call);
+  body.push(consume);
+  for (let k = 0; k < closers; k++) body.push('}');
+
+  const disposes = stateNames
+    .map(
+      (state, k) =>
+        `if (begun > ${k}) { const s = ${state}; ${state} = undefined; try { disposeState(s); } catch (e) { first ??= new Failure(${JSON.stringify(`${stateOps[k]} dispose`)}, lo, e, null); } }`,
+    )
+    .join('\n');
+  const code = `'use strict';
+const { wires, ctx, control, output, source, start, length, pieceLength, Failure, HALT, toArray, disposeState, keep, keepCollected, found, cloneIdentity, notNumber } = env;
+${wires.map((_, k) => `const F${k} = env.fns[${k}];`).join('\n')}
+const steps = ${JSON.stringify(steps)};
+let at = 0;
+let step = -1;
+let begun = 0;
+${stateNames.map((s) => `let ${s};`).join(' ')}
+function endStates(lo) {
+  let first = null;
+  ${disposes}
+  begun = 0;
+  return first;
+}
+function body(piece, lo, hi) {
+  ${begin}
+  for (let i = lo; i < hi; i++) {
+    if ((i & ${STOP_CHECK_MASK}) === 0 && Atomics.load(control, ${STOP}) !== 0) return;
+    at = i;
+    ${body.join('\n    ')}
+  }
+  ${end}
+}
+function blame(e, index) {
+  if (e instanceof Failure) return e;
+  const s = steps[step];
+  return s === undefined ? new Failure('pipeline', index, e, null) : new Failure(s.stage, index, e, wires[s.wire]);
+}
+return function runPiece(piece) {
+  const lo = piece * pieceLength;
+  const hi = Math.min(length, lo + pieceLength);
+  step = -1;
+  try {
+    ${stateInits.join('\n    ')}
+  } catch (e) {
+    const failure = blame(e, lo);
+    endStates(lo);
+    throw failure;
+  }
+  let failure = null;
+  try {
+    body(piece, lo, hi);
+  } catch (e) {
+    if (e !== HALT) failure = blame(e, at);
+  }
+  const disposeFailure = endStates(lo);
+  if (failure !== null) throw failure;
+  if (disposeFailure !== null) throw disposeFailure;
+};`;
+  return { code, wires };
+}
+
+function terminalCode(
+  terminal: TerminalWire,
+  v: string,
+  call: (wire: TaskWire, stage: string) => { f: string; mark: string },
+): { begin: string; consume: string; end: string } {
+  switch (terminal.op) {
+    case 'drain':
+      return { begin: '', consume: '', end: '' };
+    case 'forEach': {
+      const { f, mark } = call(terminal.f, 'forEach');
+      return { begin: '', consume: `${mark} ${f}(${v}, ctx);`, end: '' };
+    }
+    case 'sum':
+      return {
+        begin: 'let total = 0;',
+        consume: `if (typeof ${v} !== 'number') throw new Failure('sum', i, notNumber(${v}), null); total += ${v};`,
+        end: 'keep(piece, total);',
+      };
+    case 'count':
+      return { begin: 'let total = 0;', consume: 'total++;', end: 'keep(piece, total);' };
+    case 'min':
+    case 'max':
+      return {
+        begin: 'let has = false; let best;',
+        consume: `if (!has) { has = true; best = ${v}; } else if (${v} ${terminal.op === 'max' ? '>=' : '<'} best) best = ${v};`,
+        end: 'if (has) keep(piece, best);',
+      };
+    case 'reduce': {
+      let begin = 'let acc = cloneIdentity();';
+      if (terminal.identity !== null) {
+        const identity = call(terminal.identity, 'reduce identity');
+        begin = `at = lo; ${identity.mark} let acc = ${identity.f}(ctx);`;
+      }
+      const { f, mark } = call(terminal.f, 'reduce');
+      return { begin, consume: `${mark} acc = ${f}(acc, ${v}, ctx);`, end: 'keep(piece, acc);' };
+    }
+    case 'any':
+    case 'all':
+    case 'findAny': {
+      const { f, mark } = call(terminal.f, terminal.op);
+      const decides = terminal.op === 'all' ? '!' : '';
+      return {
+        begin: '',
+        consume: `${mark} if (${decides}${f}(${v}, ctx)) { found(piece, ${v}); throw HALT; }`,
+        end: '',
+      };
+    }
+    case 'collect':
+      return {
+        begin: 'let cursor = lo; let list = output === null ? [] : null;',
+        consume: `if (list === null) { if (typeof ${v} === 'number') { output[cursor++] = ${v}; continue; } list = Array.from(output.subarray(lo, cursor)); } list.push(${v});`,
+        end: 'keepCollected(piece, cursor - lo, list);',
+      };
+  }
 }

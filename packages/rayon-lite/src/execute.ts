@@ -45,7 +45,7 @@ export function checkCanStart(pool: ThreadPool, signal: AbortSignal | undefined)
 }
 
 /**
- * Runs `job` on `workerCount` workers of `pool`.
+ * Runs `job`, split into `pieces`, on `workerCount` workers of `pool`.
  *
  * @returns the results posted back, by piece
  * @throws the call's error, once every worker that took part is done with the job
@@ -54,6 +54,7 @@ export async function execute(
   pool: ThreadPool,
   job: Job,
   workerCount: number,
+  pieces: number,
   crossings: Crossing[],
   signal: AbortSignal | undefined,
 ): Promise<Map<number, unknown>> {
@@ -67,7 +68,7 @@ export async function execute(
   signal?.addEventListener('abort', onAbort, { once: true });
   let outcomes: Awaited<ReturnType<ReturnType<typeof workersOf>['dispatch']>>;
   try {
-    outcomes = await workersOf(pool).dispatch(job, workerCount, crossings);
+    outcomes = await workersOf(pool).dispatch(job, workerCount, pieces, crossings);
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }

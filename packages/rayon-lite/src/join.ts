@@ -57,7 +57,7 @@ export async function join<A, B, C = undefined>(
     tasks: [encodeTask(a, 'join(a)'), encodeTask(b, 'join(b)')] as [ReturnType<typeof encodeTask>, ReturnType<typeof encodeTask>],
     context,
   };
-  const posted = await execute(pool, job, Math.min(2, pool.numThreads), crossings, signal);
+  const posted = await execute(pool, job, Math.min(2, pool.numThreads), 2, crossings, signal);
   const side = (k: number): unknown => {
     const state = Atomics.load(memory.states, k);
     if (state === SHARED) return memory.values[k];

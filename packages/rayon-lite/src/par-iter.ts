@@ -430,7 +430,7 @@ export class ParIter<T, C = undefined> {
       terminal: encodeTerminal(terminal, output),
       context,
     };
-    const posted = await execute(pool, job, Math.min(pool.numThreads, pieces), crossings, signal);
+    const posted = await execute(pool, job, Math.min(pool.numThreads, pieces), pieces, crossings, signal);
     return { results: { memory, posted, pieces }, output, pieceLength };
   }
 }

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { describeValue } from './describe-value.js';
+import type { CallOptions } from './execute.js';
 import { join } from './join.js';
 import { par } from './par.js';
 import type { ParIter } from './par-iter.js';
@@ -87,8 +88,9 @@ export class ThreadPool {
     a: Task<(ctx: C) => A | Promise<A>>,
     b: Task<(ctx: C) => B | Promise<B>>,
     ctx?: C,
+    options: CallOptions = {},
   ): Promise<[A, B]> {
-    return join(a, b, ctx, { pool: this });
+    return join(a, b, ctx, { ...options, pool: this });
   }
 
   /**

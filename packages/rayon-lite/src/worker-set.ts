@@ -66,28 +66,41 @@ export class WorkerSet {
 
   /**
    * Posts `job` to `count` workers, the least busy first, and calls each crossing's `sent()` once
-   * it is posted. Resolves with one outcome per worker that received the job.
+   * it is posted. Resolves with the outcomes once every piece has run — a worker that replied has
+   * finished every piece it claimed, so when the replies account for all `pieces` no piece is
+   * still running and a worker that was busy elsewhere need not be waited for — or else once
+   * every worker has answered (a stopped call, a death).
    *
    * @throws TypeError when the job cannot be posted at all (a value structured clone refuses)
    */
-  dispatch(job: Job, count: number, crossings: Crossing[]): Promise<Outcome[]> {
+  dispatch(job: Job, count: number, pieces: number, crossings: Crossing[]): Promise<Outcome[]> {
     const chosen = [...this.#slots].sort((x, y) => x.pending.size - y.pending.size).slice(0, count);
-    const outcomes: Promise<Outcome>[] = [];
+    const waits: Promise<Outcome>[] = [];
     for (const slot of chosen) {
       const worker = slot.worker ?? this.#start(slot);
       try {
         worker.postMessage(job);
       } catch (error) {
-        if (outcomes.length > 0) break; // the others have it; they will share its pieces
+        if (waits.length > 0) break; // the others have it; they will share its pieces
         throw new TypeError(
           `could not send the call to a worker (the context of with(ctx) and the items of an array source must be structured-cloneable): ${(error as Error).message}`,
           { cause: error },
         );
       }
-      outcomes.push(this.#await(slot, job.id, crossings));
+      waits.push(this.#await(slot, job.id, crossings));
     }
     for (const crossing of crossings) crossing.sent?.();
-    return Promise.all(outcomes);
+    return new Promise((resolve) => {
+      const outcomes: Outcome[] = [];
+      let ran = 0;
+      for (const wait of waits) {
+        void wait.then((outcome) => {
+          outcomes.push(outcome);
+          if (outcome.type === 'done') ran += outcome.ran;
+          if (ran >= pieces || outcomes.length === waits.length) resolve(outcomes.slice());
+        });
+      }
+    });
   }
 
   /** Terminates every worker; pending jobs get a `closed` death. */
@@ -116,8 +129,10 @@ export class WorkerSet {
 
   #start(slot: Slot): Worker {
     const worker = new Worker(WORKER_URL);
+    // Read now: a worker's threadId turns -1 once it has exited.
+    const threadId = worker.threadId;
     slot.worker = worker;
-    slot.threadId = worker.threadId;
+    slot.threadId = threadId;
     slot.online = false;
     slot.lastError = undefined;
     worker.unref();
@@ -140,7 +155,7 @@ export class WorkerSet {
       slot.worker = null;
       const death: Death = {
         type: 'died',
-        threadId: worker.threadId,
+        threadId,
         slot: slot.index,
         exitCode,
         error: slot.lastError,

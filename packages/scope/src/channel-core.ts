@@ -1,4 +1,3 @@
-import { holdEventLoop } from './keep-alive.js';
 import {
   byteLengthFor,
   CAPACITY,
@@ -17,6 +16,7 @@ import {
   TX_WAITERS,
   valuesOffset,
 } from './channel-layout.js';
+import { holdEventLoop } from './keep-alive.js';
 
 export const OK = 0;
 /** Push: no room. Pop: nothing there yet. */
@@ -41,6 +41,10 @@ export class ChannelCore {
   readonly capacity: number;
   /** The value of the last successful `tryPop`. */
   value = 0;
+  // This thread's last view of the counters: with one sender (or one receiver) the guess is right
+  // and the compare-exchange needs no load before it; when wrong, the exchange returns the truth.
+  private tailGuess = 0;
+  private headGuess = 0;
   private pushedIndex = 0;
   private pushedStamp = 0;
   private readonly control: Int32Array;
@@ -119,7 +123,7 @@ export class ChannelCore {
     const control = this.control;
     const stamps = this.stamps;
     if (Atomics.load(control, RECEIVERS) === 0) return DISCONNECTED;
-    let tail = Atomics.load(control, TAIL);
+    let tail = this.tailGuess;
     for (;;) {
       const index = tail & this.indexMask;
       const stamp = Atomics.load(stamps, index);
@@ -127,6 +131,7 @@ export class ChannelCore {
         const next = index + 1 < this.slots ? (tail + 1) | 0 : ((tail & this.lapMask) + this.oneLap) | 0;
         const seen = Atomics.compareExchange(control, TAIL, tail, next);
         if (seen === tail) {
+          this.tailGuess = next;
           this.values[index] = value;
           this.pushedIndex = index;
           this.pushedStamp = (tail + 1) | 0;
@@ -148,7 +153,7 @@ export class ChannelCore {
   tryPop(): number {
     const control = this.control;
     const stamps = this.stamps;
-    let head = Atomics.load(control, HEAD);
+    let head = this.headGuess;
     for (;;) {
       const index = head & this.indexMask;
       const stamp = Atomics.load(stamps, index);
@@ -156,6 +161,7 @@ export class ChannelCore {
         const next = index + 1 < this.slots ? (head + 1) | 0 : ((head & this.lapMask) + this.oneLap) | 0;
         const seen = Atomics.compareExchange(control, HEAD, head, next);
         if (seen === head) {
+          this.headGuess = next;
           this.value = this.values[index]!;
           Atomics.store(stamps, index, (head + this.oneLap) | 0);
           if (Atomics.load(control, TX_WAITERS) !== 0) this.wake(TX_EVENT, Number.POSITIVE_INFINITY);
@@ -225,7 +231,12 @@ export class ChannelCore {
         if (status !== WOULD_BLOCK) return status;
         const left = deadline - performance.now();
         if (left <= 0) return TIMED_OUT;
-        const wait = Atomics.waitAsync(control, event, seen, left === Number.POSITIVE_INFINITY ? undefined : left);
+        const wait = Atomics.waitAsync(
+          control,
+          event,
+          seen,
+          left === Number.POSITIVE_INFINITY ? undefined : left,
+        );
         if (wait.async) await wait.value;
       }
     } finally {

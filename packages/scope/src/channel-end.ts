@@ -11,6 +11,8 @@ import { trackThreadEnd, untrackThreadEnd } from './thread-ends.js';
 export class EndOwnership {
   readonly cell: Int32Array<SharedArrayBuffer>;
   moved = false;
+  /** Closed by this thread; read on every operation, so kept out of shared memory. */
+  closedHere = false;
 
   constructor(cell: Int32Array<SharedArrayBuffer> = new Int32Array(new SharedArrayBuffer(4))) {
     this.cell = cell;
@@ -22,6 +24,7 @@ export class EndOwnership {
 
   /** Flips the cell; true for the one caller that must give the count back. */
   claimClose(): boolean {
+    this.closedHere = true;
     return Atomics.compareExchange(this.cell, 0, 0, 1) === 0;
   }
 
@@ -31,7 +34,7 @@ export class EndOwnership {
         `this ${kind} was moved into a thread and is spent here; clone() it before passing it to keep one`,
       );
     }
-    if (this.closed) throw new ChannelClosedError(`this ${kind} is closed`);
+    if (this.closedHere) throw new ChannelClosedError(`this ${kind} is closed`);
   }
 }
 
@@ -46,7 +49,9 @@ export function untrack(end: { close(): void }): void {
 
 export function checkValue(value: unknown): asserts value is number {
   if (typeof value !== 'number') {
-    throw new TypeError(`value must be a number (a Ptr), got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
+    throw new TypeError(
+      `value must be a number (a Ptr), got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`,
+    );
   }
 }
 

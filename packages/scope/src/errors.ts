@@ -35,6 +35,7 @@ export class ThreadError extends Error {
   override readonly name = 'ThreadError';
 
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is a user's subclass when it is not the class itself
     return isBranded(value, threadErrorBrand, this, ThreadError);
   }
   /** Spawn order of the thread inside its scope (0 for the first `spawn`). */
@@ -70,6 +71,7 @@ export class ChannelClosedError extends Error {
   override readonly name = 'ChannelClosedError';
 
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is a user's subclass when it is not the class itself
     return isBranded(value, channelClosedBrand, this, ChannelClosedError);
   }
 }
@@ -87,6 +89,7 @@ export class TimeoutError extends Error {
   override readonly name = 'TimeoutError';
 
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is a user's subclass when it is not the class itself
     return isBranded(value, timeoutBrand, this, TimeoutError);
   }
 }
@@ -108,6 +111,7 @@ export class AbortError extends Error {
   override readonly name = 'AbortError';
 
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is a user's subclass when it is not the class itself
     return isBranded(value, abortBrand, this, AbortError);
   }
 }

@@ -128,7 +128,8 @@ export class Receiver {
     this.#own.ensureUsable('Receiver');
     const core = this.#core;
     let status = core.tryPop();
-    if (status === WOULD_BLOCK) status = await core.blockAsync(() => core.tryPop(), 'rx', Number.POSITIVE_INFINITY);
+    if (status === WOULD_BLOCK)
+      status = await core.blockAsync(() => core.tryPop(), 'rx', Number.POSITIVE_INFINITY);
     return this.#take(status, 0);
   }
 
@@ -216,7 +217,8 @@ export class Receiver {
     for (;;) {
       this.#own.ensureUsable('Receiver');
       let status = core.tryPop();
-      if (status === WOULD_BLOCK) status = await core.blockAsync(() => core.tryPop(), 'rx', Number.POSITIVE_INFINITY);
+      if (status === WOULD_BLOCK)
+        status = await core.blockAsync(() => core.tryPop(), 'rx', Number.POSITIVE_INFINITY);
       if (status === DISCONNECTED) return;
       yield this.#take(status, 0);
     }

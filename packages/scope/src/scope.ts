@@ -49,7 +49,10 @@ export interface Scope {
    * and globals. Arguments cross by structured clone; a Herd, a Sender, a Receiver and
    * SharedArrayBuffers cross live (channel ends move: the parent's copy is spent).
    */
-  spawn<F extends (...args: any[]) => unknown>(fn: F, ...args: Parameters<F>): JoinHandle<Awaited<ReturnType<F>>>;
+  spawn<F extends (...args: any[]) => unknown>(
+    fn: F,
+    ...args: Parameters<F>
+  ): JoinHandle<Awaited<ReturnType<F>>>;
   /** Starts a thread running the module task's export with `args`. */
   spawn<R = unknown>(task: ModuleTask, ...args: unknown[]): JoinHandle<R>;
 }
@@ -156,7 +159,8 @@ async function runBody<T>(state: ScopeState, body: (s: Scope) => T | Promise<T>)
 export async function scope<T>(body: (s: Scope) => T | Promise<T>, options?: ScopeOptions): Promise<T> {
   if (typeof body !== 'function') throw new TypeError(`body must be a function, got ${String(body)}`);
   const { signal, timeout, execArgv, env } = checkOptions(options);
-  if (signal?.aborted) throw new AbortError('the scope was aborted before it started', { cause: signal.reason });
+  if (signal?.aborted)
+    throw new AbortError('the scope was aborted before it started', { cause: signal.reason });
   const state = new ScopeState({ execArgv, env });
 
   let cancel!: (reason: Error) => void;
@@ -164,13 +168,21 @@ export async function scope<T>(body: (s: Scope) => T | Promise<T>, options?: Sco
     cancel = reject;
   });
   const onAbort = () =>
-    cancel(new AbortError(`the scope was aborted; its ${state.threads.length} threads were terminated`, { cause: signal?.reason }));
+    cancel(
+      new AbortError(`the scope was aborted; its ${state.threads.length} threads were terminated`, {
+        cause: signal?.reason,
+      }),
+    );
   signal?.addEventListener('abort', onAbort, { once: true });
   const timer =
     timeout === undefined || timeout === Number.POSITIVE_INFINITY
       ? undefined
       : setTimeout(() => {
-          cancel(new TimeoutError(`the scope ran past its ${timeout} ms timeout; its ${state.threads.length} threads were terminated`));
+          cancel(
+            new TimeoutError(
+              `the scope ran past its ${timeout} ms timeout; its ${state.threads.length} threads were terminated`,
+            ),
+          );
         }, timeout);
 
   const finished = runBody(state, body);

@@ -89,7 +89,8 @@ export class Sender {
     this.#own.ensureUsable('Sender');
     const core = this.#core;
     let status = core.tryPush(value);
-    if (status === WOULD_BLOCK) status = core.block(() => core.tryPush(value), 'tx', Number.POSITIVE_INFINITY);
+    if (status === WOULD_BLOCK)
+      status = core.block(() => core.tryPush(value), 'tx', Number.POSITIVE_INFINITY);
     if (status === DISCONNECTED) throw closedByReceivers();
     if (core.capacity === 0) {
       if (core.block(() => this.#pickup(), 'tx', Number.POSITIVE_INFINITY) !== OK) throw closedByReceivers();

@@ -26,7 +26,9 @@ export const DEFAULT_CHANNEL_CAPACITY = 65_536;
  */
 export function syncChannel(capacity: number): [Sender, Receiver] {
   if (typeof capacity !== 'number') {
-    throw new TypeError(`capacity must be a number, got ${typeof capacity === 'string' ? JSON.stringify(capacity) : String(capacity)}`);
+    throw new TypeError(
+      `capacity must be a number, got ${typeof capacity === 'string' ? JSON.stringify(capacity) : String(capacity)}`,
+    );
   }
   if (!Number.isInteger(capacity) || capacity < 0 || capacity > MAX_CAPACITY) {
     throw new RangeError(`capacity must be an integer from 0 to ${MAX_CAPACITY}, got ${capacity}`);

@@ -42,7 +42,9 @@ function cloneFailure(args: unknown[], error: Error): TypeError {
       );
     }
   }
-  return new TypeError(`the spawn arguments cannot be cloned into a thread: ${error.message}`, { cause: error });
+  return new TypeError(`the spawn arguments cannot be cloned into a thread: ${error.message}`, {
+    cause: error,
+  });
 }
 
 /** One worker thread running one task, from spawn to exit. */

@@ -1,4 +1,13 @@
-import { CROSSING, decodeError, encodeError, encodeTask, encodeValues, explainError, loadTask, reviveValues } from '@herd/scope/runtime';
+import {
+  CROSSING,
+  decodeError,
+  encodeError,
+  encodeTask,
+  encodeValues,
+  explainError,
+  loadTask,
+  reviveValues,
+} from '@herd/scope/runtime';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain .mjs fixture without types
 import { Counter } from './fixtures/counter.mjs';
@@ -24,11 +33,15 @@ describe('encodeTask', () => {
   });
 
   it('should reject what is not a task with a TypeError naming the parameter and the value', () => {
-    expect(() => encodeTask(42 as never, 'fn')).toThrow(/fn must be a function or \{ module, name \}, got 42/);
+    expect(() => encodeTask(42 as never, 'fn')).toThrow(
+      /fn must be a function or \{ module, name \}, got 42/,
+    );
     expect(() => encodeTask(Math.max, 'fn')).toThrow(/fn must be a function written in JavaScript/);
     expect(() => encodeTask((() => 1).bind(null), 'work')).toThrow(TypeError);
     expect(() => encodeTask(class A {} as never, 'fn')).toThrow(/not a class/);
-    expect(() => encodeTask({ module: './x.js', name: 'run' }, 'task')).toThrow(/task.module must not be relative/);
+    expect(() => encodeTask({ module: './x.js', name: 'run' }, 'task')).toThrow(
+      /task.module must not be relative/,
+    );
     expect(() => encodeTask({ module: fixture('tasks.mjs'), name: '' }, 'task')).toThrow(/task.name/);
   });
 });
@@ -71,14 +84,18 @@ describe('loadTask', () => {
 
   it('should import a module task, dotted names included', async () => {
     const double = await loadTask({ kind: 'module', module: fixture('tasks.mjs').href, name: 'double' });
-    const triple = await loadTask({ kind: 'module', module: fixture('tasks.mjs').href, name: 'nested.triple' });
+    const triple = await loadTask({
+      kind: 'module',
+      module: fixture('tasks.mjs').href,
+      name: 'nested.triple',
+    });
     expect([double(4), triple(4)]).toEqual([8, 12]);
   });
 
   it('should say which export is missing', async () => {
-    await expect(loadTask({ kind: 'module', module: fixture('tasks.mjs').href, name: 'nope' })).rejects.toThrow(
-      /has no function export 'nope' \(it exports .*double/,
-    );
+    await expect(
+      loadTask({ kind: 'module', module: fixture('tasks.mjs').href, name: 'nope' }),
+    ).rejects.toThrow(/has no function export 'nope' \(it exports .*double/);
   });
 });
 
@@ -169,7 +186,12 @@ describe('explainError', () => {
 
   it('should leave other errors and module tasks alone', () => {
     const error = new TypeError('x is not a function');
-    expect(explainError(error, encodeTask(() => 1, 'fn'))).toBe(error);
+    expect(
+      explainError(
+        error,
+        encodeTask(() => 1, 'fn'),
+      ),
+    ).toBe(error);
     const reference = new ReferenceError('y is not defined');
     expect(explainError(reference, { kind: 'module', module: 'file:///x.js', name: 'run' })).toBe(reference);
   });

@@ -36,7 +36,10 @@ function driveGenerator(
   });
 }
 
-function omitKeys(source: Record<PropertyKey, unknown>, excluded: PropertyKey[]): Record<PropertyKey, unknown> {
+function omitKeys(
+  source: Record<PropertyKey, unknown>,
+  excluded: PropertyKey[],
+): Record<PropertyKey, unknown> {
   const target: Record<PropertyKey, unknown> = {};
   for (const key of Reflect.ownKeys(source)) {
     if (excluded.includes(key)) continue;
@@ -56,16 +59,20 @@ export const helperNames = [
   '__rest',
   '__objRest',
   '__spreadArray',
+  '__vite_ssr_dynamic_import__',
 ] as const;
 
 export const helperValues: unknown[] = [
   setName,
   driveGenerator,
-  (self: unknown, args: ArrayLike<unknown>, body: () => Generator) => driveGenerator(self, args, Promise, body),
+  (self: unknown, args: ArrayLike<unknown>, body: () => Generator) =>
+    driveGenerator(self, args, Promise, body),
   Object.assign,
   Object.assign,
   (target: object, descriptors: PropertyDescriptorMap) => Object.defineProperties(target, descriptors),
   omitKeys,
   omitKeys,
   (to: unknown[], from: ArrayLike<unknown>) => to.concat(Array.from(from)),
+  // Vitest rewrites `import(x)` in test files; in a thread the real dynamic import does the job.
+  (specifier: string) => import(specifier),
 ];

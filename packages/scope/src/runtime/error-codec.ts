@@ -61,7 +61,8 @@ function typeOf(error: Error): string {
   if (typeof DOMException !== 'undefined' && error instanceof DOMException) return 'DOMException';
   if (error instanceof AggregateError) return 'AggregateError';
   if (error instanceof ThreadError) return 'ThreadError';
-  for (const ours of [ChannelClosedError, TimeoutError, AbortError]) if (error instanceof ours) return ours.name;
+  for (const ours of [ChannelClosedError, TimeoutError, AbortError])
+    if (error instanceof ours) return ours.name;
   for (let proto = Object.getPrototypeOf(error); proto !== null; proto = Object.getPrototypeOf(proto)) {
     const ctor = proto.constructor as Function | undefined;
     if (ctor && builtins[ctor.name] === ctor) return ctor.name;
@@ -140,7 +141,11 @@ function decode(wire: ErrorWire): unknown {
   } else if (wire.type === 'DOMException' && typeof DOMException !== 'undefined') {
     error = new DOMException(wire.message, wire.name);
   } else if (wire.type === 'ThreadError') {
-    const { index, threadId, exitCode } = wire.props as { index: number; threadId: number; exitCode?: number };
+    const { index, threadId, exitCode } = wire.props as {
+      index: number;
+      threadId: number;
+      exitCode?: number;
+    };
     error = new ThreadError(wire.message, { index, threadId, exitCode });
   } else {
     error = new (builtins[wire.type] ?? Error)(wire.message);
@@ -149,7 +154,8 @@ function decode(wire: ErrorWire): unknown {
   define(error, 'stack', wire.stack);
   if (wire.cause) define(error, 'cause', decode(wire.cause.value));
   for (const [key, value] of Object.entries(wire.props)) {
-    if (wire.type === 'ThreadError' && (key === 'index' || key === 'threadId' || key === 'exitCode')) continue;
+    if (wire.type === 'ThreadError' && (key === 'index' || key === 'threadId' || key === 'exitCode'))
+      continue;
     try {
       (error as unknown as Record<string, unknown>)[key] = value;
     } catch {

@@ -95,7 +95,9 @@ function compile(source: string, name: string): Loaded {
   const sourceURL = `\n//# sourceURL=herd-task:${encodeURIComponent(name || 'anonymous')}`;
   let expression: unknown;
   try {
-    expression = new Function(...helperNames, `'use strict';\nreturn (${source}\n);${sourceURL}`)(...helperValues);
+    expression = new Function(...helperNames, `'use strict';\nreturn (${source}\n);${sourceURL}`)(
+      ...helperValues,
+    );
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
     // Method shorthand (`run(x) { ... }`, `async run() {}`) is not an expression on its own.

@@ -1,4 +1,11 @@
-import { type Crossing, type CrossingMarker, CROSSING, isCrossable, isMarker, MARKER_KEY } from './crossing.js';
+import {
+  CROSSING,
+  type Crossing,
+  type CrossingMarker,
+  isCrossable,
+  isMarker,
+  MARKER_KEY,
+} from './crossing.js';
 
 function toMarker(value: { [CROSSING](): Crossing }, crossings: Crossing[]): CrossingMarker {
   const crossing = value[CROSSING]();

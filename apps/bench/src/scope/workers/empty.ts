@@ -1,0 +1,2 @@
+// The `new Worker` baseline of scope/spawn: a thread that does nothing and exits.
+export {};

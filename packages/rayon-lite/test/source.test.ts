@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { range } from '../src/range.js';
+import { encodeSource } from '../src/source.js';
+
+describe('encodeSource', () => {
+  it('should send a range as its start only', () => {
+    expect(encodeSource(range(5, 10))).toEqual({ kind: 'range', start: 5 });
+  });
+
+  it('should pass a typed array over a SharedArrayBuffer as is, to be read in place', () => {
+    const shared = new Float32Array(new SharedArrayBuffer(64), 16, 4);
+    const wire = encodeSource(shared);
+    expect(wire.kind).toBe('shared');
+    expect(wire.kind === 'shared' && wire.array).toBe(shared);
+  });
+
+  it('should copy a typed array over an ordinary buffer into shared memory once', () => {
+    const local = Uint16Array.from([1, 2, 3]);
+    const wire = encodeSource(local);
+    expect(wire.kind).toBe('shared');
+    const array = (wire as unknown as { array: Uint16Array }).array;
+    expect(array).toBeInstanceOf(Uint16Array);
+    expect(array.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Array.from(array)).toEqual([1, 2, 3]);
+  });
+
+  it('should pack a long array of numbers and clone anything else', () => {
+    const numbers = Array.from({ length: 5000 }, (_, i) => i);
+    expect(encodeSource(numbers).kind).toBe('shared');
+    expect(encodeSource([...numbers, 'x']).kind).toBe('array');
+    expect(encodeSource([1, 2, 3])).toEqual({ kind: 'array', array: [1, 2, 3] });
+  });
+});

@@ -1,0 +1,129 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { Worker } from 'node:worker_threads';
+import { PoolClosedError, range, ThreadPool } from '@herd/rayon-lite';
+import { describe, expect, it } from 'vitest';
+
+/** Counts worker threads alive in this process, whoever started them. */
+function liveWorkerCounter(): { readonly live: number; stop(): void } {
+  let live = 0;
+  const onWorker = (worker: Worker) => {
+    live++;
+    worker.once('exit', () => live--);
+  };
+  process.on('worker', onWorker);
+  return {
+    get live() {
+      return live;
+    },
+    stop: () => process.off('worker', onWorker),
+  };
+}
+
+describe('ThreadPool', () => {
+  it('should start numThreads workers and end them on close', async () => {
+    const counter = liveWorkerCounter();
+    const pool = new ThreadPool({ numThreads: 3 });
+    expect(pool.numThreads).toBe(3);
+    expect(await pool.par(range(0, 300)).sum()).toBe(44850);
+    expect(counter.live).toBe(3);
+    await pool.close();
+    expect(counter.live).toBe(0);
+    counter.stop();
+  });
+
+  it('should reject numThreads below 1, non-integers and non-numbers', () => {
+    expect(() => new ThreadPool({ numThreads: 0 })).toThrow(RangeError);
+    expect(() => new ThreadPool({ numThreads: 0 })).toThrow(/numThreads must be an integer >= 1, got 0/);
+    expect(() => new ThreadPool({ numThreads: 1.5 })).toThrow(RangeError);
+    expect(() => new ThreadPool({ numThreads: '2' as never })).toThrow(TypeError);
+  });
+
+  it('should run on a single thread', async () => {
+    const pool = new ThreadPool({ numThreads: 1 });
+    try {
+      expect(await pool.par(range(0, 100)).map((i) => i * 2).collect()).toEqual(Array.from({ length: 100 }, (_, i) => i * 2));
+      expect(await pool.join(() => 'a', () => 'b')).toEqual(['a', 'b']);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('should run concurrent calls on the same pool', async () => {
+    const pool = new ThreadPool({ numThreads: 2 });
+    try {
+      const calls = Array.from({ length: 8 }, (_, k) => pool.par(range(0, 1000 * (k + 1))).map((i) => i % 3).sum());
+      const expected = Array.from({ length: 8 }, (_, k) => {
+        let total = 0;
+        for (let i = 0; i < 1000 * (k + 1); i++) total += i % 3;
+        return total;
+      });
+      expect(await Promise.all(calls)).toEqual(expected);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('should reject calls on a closed pool and calls pending at close', async () => {
+    const pool = new ThreadPool({ numThreads: 2 });
+    const pending = pool
+      .par(range(0, 4))
+      .withMaxLen(1)
+      .forEach(() => {
+        const until = Date.now() + 200;
+        while (Date.now() < until) {}
+      });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await pool.close();
+    await expect(pending).rejects.toThrow(PoolClosedError);
+    await expect(pool.par([1]).sum()).rejects.toThrow(PoolClosedError);
+    await expect(pool.join(() => 1, () => 2)).rejects.toThrow(PoolClosedError);
+  });
+
+  it('should run 1000 consecutive small calls without growth in live workers or memory', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const counter = liveWorkerCounter();
+    const pool = new ThreadPool({ numThreads: 2 });
+    try {
+      const call = (k: number) => pool.par(range(0, 64)).map((i) => i * 2).filter((x) => x % 3 !== 0).collect();
+      for (let k = 0; k < 100; k++) await call(k);
+      gc();
+      const heapBefore = process.memoryUsage().heapUsed;
+      const liveBefore = counter.live;
+      let last: number[] = [];
+      for (let k = 0; k < 1000; k++) last = await call(k);
+      gc();
+      const growth = process.memoryUsage().heapUsed - heapBefore;
+      expect(last.length).toBe(42);
+      expect(liveBefore).toBe(2);
+      expect(counter.live).toBe(2);
+      expect(growth).toBeLessThan(4 * 1024 * 1024);
+    } finally {
+      await pool.close();
+      counter.stop();
+    }
+  });
+});
+
+describe('the default pool', () => {
+  it('should finish an awaited call and then let the process exit on its own', async () => {
+    const script = fileURLToPath(new URL('./fixtures/await-default-pool.mjs', import.meta.url));
+    const { stdout, code } = await new Promise<{ stdout: string; code: number | null }>((resolve) => {
+      const child = execFile(process.execPath, [script], { timeout: 20_000 }, (error, stdout) =>
+        resolve({ stdout, code: error ? ((error as { code?: number }).code ?? -1) : 0 }),
+      );
+      child.stdin?.end();
+    });
+    expect(code).toBe(0);
+    let expected = 0;
+    for (let i = 0; i < 2000; i++) {
+      let x = 0;
+      for (let k = 0; k < 2000; k++) x += Math.sqrt(i + k);
+      expected += Math.floor(x) % 7;
+    }
+    expect(stdout.trim()).toBe(`total ${expected}`);
+  });
+});

@@ -1,0 +1,169 @@
+import {
+  ChannelClosedError,
+  channel,
+  DEFAULT_CHANNEL_CAPACITY,
+  syncChannel,
+  TimeoutError,
+} from '@herd/scope';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+describe('syncChannel', () => {
+  it('should reject a capacity that is not an integer from 0 to 2^24', () => {
+    expect(() => syncChannel(-1)).toThrow(
+      new RangeError('capacity must be an integer from 0 to 16777216, got -1'),
+    );
+    expect(() => syncChannel(1.5)).toThrow(RangeError);
+    expect(() => syncChannel(2 ** 25)).toThrow(RangeError);
+    expect(() => syncChannel('4' as never)).toThrow(new TypeError('capacity must be a number, got "4"'));
+  });
+
+  it('should hold exactly capacity values, in order', () => {
+    const [tx, rx] = syncChannel(3);
+    expect([tx.trySend(1), tx.trySend(2), tx.trySend(3), tx.trySend(4)]).toEqual([true, true, true, false]);
+    expect(rx.length).toBe(3);
+    expect([rx.tryRecv(), rx.tryRecv()]).toEqual([1, 2]);
+    expect([tx.trySend(5), tx.trySend(6), tx.trySend(7)]).toEqual([true, true, false]);
+    expect([rx.tryRecv(), rx.tryRecv(), rx.tryRecv(), rx.tryRecv()]).toEqual([3, 5, 6, undefined]);
+  });
+
+  it('should carry any number, not only integers', () => {
+    const [tx, rx] = syncChannel(4);
+    for (const n of [-0.5, 2 ** 40, Number.NaN, -1]) tx.trySend(n);
+    expect([rx.tryRecv(), rx.tryRecv(), rx.tryRecv(), rx.tryRecv()]).toEqual([-0.5, 2 ** 40, Number.NaN, -1]);
+  });
+
+  it('should reject a value that is not a number', () => {
+    const [tx] = syncChannel(1);
+    expect(() => tx.trySend('1' as never)).toThrow(new TypeError('value must be a number (a Ptr), got "1"'));
+    expect(() => tx.send(undefined as never)).toThrow(TypeError);
+  });
+
+  it('should behave as a FIFO queue of its capacity for any sequence of operations', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 9 }),
+        fc.array(fc.oneof(fc.integer(), fc.constant(null)), { maxLength: 200 }),
+        (capacity, ops) => {
+          const [tx, rx] = syncChannel(capacity);
+          const model: number[] = [];
+          for (const op of ops) {
+            if (op === null) expect(rx.tryRecv()).toBe(model.shift());
+            else {
+              const sent = tx.trySend(op);
+              expect(sent).toBe(model.length < capacity);
+              if (sent) model.push(op);
+            }
+          }
+          expect(rx.length).toBe(model.length);
+        },
+      ),
+    );
+  });
+
+  it('should refuse trySend on a rendezvous channel when no receiver waits', () => {
+    const [tx, rx] = syncChannel(0);
+    expect(tx.capacity).toBe(0);
+    expect(tx.trySend(1)).toBe(false);
+    expect(rx.tryRecv()).toBeUndefined();
+  });
+
+  it('should let receivers drain, then end, once every sender closed', async () => {
+    const [tx, rx] = syncChannel(4);
+    const tx2 = tx.clone();
+    tx.trySend(1);
+    tx2.trySend(2);
+    tx.close();
+    expect(rx.tryRecv()).toBe(1);
+    tx2.close();
+    tx2.close();
+    expect(rx.tryRecv()).toBe(2);
+    expect(() => rx.tryRecv()).toThrow(ChannelClosedError);
+    expect(() => rx.recv()).toThrow(ChannelClosedError);
+    await expect(rx.recvAsync()).rejects.toThrow(ChannelClosedError);
+    expect([...rx]).toEqual([]);
+  });
+
+  it('should end sync and async iteration after the values left when senders close', async () => {
+    const [tx, rx] = syncChannel(8);
+    const rx2 = rx.clone();
+    for (let i = 0; i < 6; i++) tx.trySend(i);
+    tx.close();
+    const sync: number[] = [];
+    for (const n of rx) {
+      sync.push(n);
+      if (sync.length === 3) break;
+    }
+    const rest: number[] = [];
+    for await (const n of rx2) rest.push(n);
+    expect([...sync, ...rest]).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('should fail sends once every receiver closed, even with room left', async () => {
+    const [tx, rx] = syncChannel(4);
+    const rx2 = rx.clone();
+    rx.close();
+    expect(tx.trySend(1)).toBe(true);
+    rx2.close();
+    expect(() => tx.trySend(2)).toThrow(ChannelClosedError);
+    expect(() => tx.send(2)).toThrow(/receivers are all closed/);
+    await expect(tx.sendAsync(3)).rejects.toThrow(ChannelClosedError);
+  });
+
+  it('should say an end is closed and keep the channel usable through other ends', () => {
+    const [tx, rx] = syncChannel(2);
+    const keep = tx.clone();
+    tx.close();
+    expect(tx.closed).toBe(true);
+    expect(() => tx.trySend(1)).toThrow(new ChannelClosedError('this Sender is closed'));
+    expect(() => tx.clone()).toThrow(ChannelClosedError);
+    expect(keep.trySend(9)).toBe(true);
+    expect(rx.tryRecv()).toBe(9);
+  });
+
+  it('should time out recvTimeout with a TimeoutError and reject a bad ms', () => {
+    const [tx, rx] = syncChannel(1);
+    expect(() => rx.recvTimeout(5)).toThrow(TimeoutError);
+    expect(() => rx.recvTimeout(-1)).toThrow(new RangeError('ms must be a number >= 0, got -1'));
+    tx.trySend(4);
+    expect(rx.recvTimeout(5)).toBe(4);
+    tx.close();
+    expect(() => rx.recvTimeout(5)).toThrow(ChannelClosedError);
+  });
+
+  it('should wake recvAsync and sendAsync waiting on the main thread', async () => {
+    const [tx, rx] = syncChannel(1);
+    const received = rx.recvAsync();
+    setTimeout(() => tx.trySend(7), 5);
+    expect(await received).toBe(7);
+    tx.trySend(1);
+    const sent = tx.sendAsync(2);
+    setTimeout(() => rx.tryRecv(), 5);
+    await sent;
+    expect(rx.tryRecv()).toBe(2);
+  });
+
+  it('should wake a waiting receiver when the last sender closes', async () => {
+    const [tx, rx] = syncChannel(1);
+    const received = rx.recvAsync();
+    setTimeout(() => tx.close(), 5);
+    await expect(received).rejects.toThrow(ChannelClosedError);
+  });
+
+  it('should reuse its slots lap after lap', () => {
+    const [tx, rx] = syncChannel(3);
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 3; i++) tx.trySend(round * 3 + i);
+      for (let i = 0; i < 3; i++) expect(rx.tryRecv()).toBe(round * 3 + i);
+    }
+  });
+});
+
+describe('channel', () => {
+  it('should be a syncChannel of the documented default capacity', () => {
+    const [tx, rx] = channel();
+    expect(tx.capacity).toBe(DEFAULT_CHANNEL_CAPACITY);
+    expect(rx.capacity).toBe(65_536);
+    expect(channel(2)[0].capacity).toBe(2);
+  });
+});
