@@ -7,6 +7,67 @@ import type { SharedEnd } from './sender.js';
 const disconnected = () =>
   new ChannelClosedError('receive on an empty channel whose senders are all closed: nothing more can come');
 
+const DONE: IteratorResult<number, void> = Object.freeze({ value: undefined, done: true });
+
+/**
+ * The sync iterator of a receiver: a generator's behaviour (`next`, `return`, `throw`, iterator
+ * helpers where the runtime has them) without a generator's resume cost on every value, so the
+ * engine can inline `next` into a `for...of` loop.
+ */
+class Values {
+  readonly #core: ChannelCore;
+  readonly #own: EndOwnership;
+  readonly #pop: () => number;
+  #done = false;
+
+  constructor(core: ChannelCore, own: EndOwnership, pop: () => number) {
+    this.#core = core;
+    this.#own = own;
+    this.#pop = pop;
+  }
+
+  next(): IteratorResult<number, void> {
+    if (this.#done) return DONE;
+    let status: number;
+    try {
+      this.#own.ensureUsable('Receiver');
+      const core = this.#core;
+      status = core.tryPop();
+      if (status === WOULD_BLOCK) status = core.block(this.#pop, 'rx', Number.POSITIVE_INFINITY);
+    } catch (error) {
+      this.#done = true;
+      throw error;
+    }
+    if (status !== OK) {
+      this.#done = true;
+      return DONE;
+    }
+    return { value: this.#core.value, done: false };
+  }
+
+  return(): IteratorResult<number, void> {
+    this.#done = true;
+    return DONE;
+  }
+
+  throw(error: unknown): never {
+    this.#done = true;
+    throw error;
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  [Symbol.dispose](): void {
+    this.#done = true;
+  }
+}
+
+// %IteratorPrototype%: what generator objects inherit too (iterator helpers on Node 22+).
+Object.setPrototypeOf(Values.prototype, Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())));
+Object.defineProperty(Values.prototype, Symbol.toStringTag, { value: 'Generator', configurable: true });
+
 /**
  * The receiving end of a channel. Many receivers may share a channel (`clone()`); each value goes
  * to exactly one of them. Iterating (sync in workers, `for await` anywhere) ends when the channel
@@ -31,6 +92,7 @@ export class Receiver {
   constructor(core: ChannelCore, own: EndOwnership) {
     this.#core = core;
     this.#own = own;
+    core.initReceiver();
     trackIfInThread(this);
   }
 
@@ -128,8 +190,7 @@ export class Receiver {
     this.#own.ensureUsable('Receiver');
     const core = this.#core;
     let status = core.tryPop();
-    if (status === WOULD_BLOCK)
-      status = await core.blockAsync(() => core.tryPop(), 'rx', Number.POSITIVE_INFINITY);
+    if (status === WOULD_BLOCK) status = await core.blockAsync(this.#pop, 'rx', Number.POSITIVE_INFINITY);
     return this.#take(status, 0);
   }
 
@@ -162,8 +223,11 @@ export class Receiver {
    */
   clone(): Receiver {
     this.#own.ensureUsable('Receiver');
-    this.#core.addReceiver();
-    return new Receiver(this.#core, new EndOwnership());
+    const core = this.#core;
+    // Two receivers now: this one stops being the only one before the other exists.
+    core.leaveExclusiveReceiver();
+    core.addReceiver();
+    return new Receiver(new ChannelCore(core.buffer), new EndOwnership());
   }
 
   /**
@@ -178,6 +242,7 @@ export class Receiver {
   close(): void {
     untrack(this);
     if (this.#own.moved) return;
+    this.#core.leaveExclusiveReceiver();
     if (this.#own.claimClose()) this.#core.dropReceiver();
   }
 
@@ -195,12 +260,8 @@ export class Receiver {
    * s.spawn((rx) => { let sum = 0; for (const n of rx) sum += n; return sum; }, rx);
    * ```
    */
-  *[Symbol.iterator](): Generator<number, void, undefined> {
-    for (;;) {
-      const status = this.#receive(Number.POSITIVE_INFINITY);
-      if (status === DISCONNECTED) return;
-      yield this.#take(status, 0);
-    }
+  [Symbol.iterator](): Generator<number, void, undefined> {
+    return new Values(this.#core, this.#own, this.#pop) as unknown as Generator<number, void, undefined>;
   }
 
   /**
@@ -217,8 +278,7 @@ export class Receiver {
     for (;;) {
       this.#own.ensureUsable('Receiver');
       let status = core.tryPop();
-      if (status === WOULD_BLOCK)
-        status = await core.blockAsync(() => core.tryPop(), 'rx', Number.POSITIVE_INFINITY);
+      if (status === WOULD_BLOCK) status = await core.blockAsync(this.#pop, 'rx', Number.POSITIVE_INFINITY);
       if (status === DISCONNECTED) return;
       yield this.#take(status, 0);
     }
@@ -229,6 +289,8 @@ export class Receiver {
     this.#own.ensureUsable('Receiver');
     const own = this.#own;
     const core = this.#core;
+    // The copy in the thread starts from what is in shared memory: publish this end's position.
+    core.leaveExclusiveReceiver();
     return {
       module: import.meta.url,
       revive: 'Receiver.fromShared',
@@ -248,8 +310,14 @@ export class Receiver {
     const core = this.#core;
     const status = core.tryPop();
     if (status !== WOULD_BLOCK) return status;
-    return core.block(() => core.tryPop(), 'rx', deadline);
+    return core.block(this.#pop, 'rx', deadline);
   }
+
+  /** A retry while blocked: the end may have been closed or moved meanwhile (async forms). */
+  readonly #pop = (): number => {
+    this.#own.ensureUsable('Receiver');
+    return this.#core.tryPop();
+  };
 
   #take(status: number, ms: number): number {
     if (status === OK) return this.#core.value;

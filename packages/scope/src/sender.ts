@@ -34,6 +34,7 @@ export class Sender {
   constructor(core: ChannelCore, own: EndOwnership) {
     this.#core = core;
     this.#own = own;
+    core.initSender();
     trackIfInThread(this);
   }
 
@@ -89,8 +90,7 @@ export class Sender {
     this.#own.ensureUsable('Sender');
     const core = this.#core;
     let status = core.tryPush(value);
-    if (status === WOULD_BLOCK)
-      status = core.block(() => core.tryPush(value), 'tx', Number.POSITIVE_INFINITY);
+    if (status === WOULD_BLOCK) status = core.block(() => this.#push(value), 'tx', Number.POSITIVE_INFINITY);
     if (status === DISCONNECTED) throw closedByReceivers();
     if (core.capacity === 0) {
       if (core.block(() => this.#pickup(), 'tx', Number.POSITIVE_INFINITY) !== OK) throw closedByReceivers();
@@ -115,7 +115,7 @@ export class Sender {
     const core = this.#core;
     let status = core.tryPush(value);
     if (status === WOULD_BLOCK) {
-      status = await core.blockAsync(() => core.tryPush(value), 'tx', Number.POSITIVE_INFINITY);
+      status = await core.blockAsync(() => this.#push(value), 'tx', Number.POSITIVE_INFINITY);
     }
     if (status === DISCONNECTED) throw closedByReceivers();
     if (core.capacity === 0) {
@@ -160,8 +160,11 @@ export class Sender {
    */
   clone(): Sender {
     this.#own.ensureUsable('Sender');
-    this.#core.addSender();
-    return new Sender(this.#core, new EndOwnership());
+    const core = this.#core;
+    // Two senders now: this one stops being the only one before the other exists.
+    core.leaveExclusiveSender();
+    core.addSender();
+    return new Sender(new ChannelCore(core.buffer), new EndOwnership());
   }
 
   /**
@@ -177,6 +180,7 @@ export class Sender {
   close(): void {
     untrack(this);
     if (this.#own.moved) return;
+    this.#core.leaveExclusiveSender();
     if (this.#own.claimClose()) this.#core.dropSender();
   }
 
@@ -190,6 +194,8 @@ export class Sender {
     this.#own.ensureUsable('Sender');
     const own = this.#own;
     const core = this.#core;
+    // The copy in the thread starts from what is in shared memory: publish this end's position.
+    core.leaveExclusiveSender();
     return {
       module: import.meta.url,
       revive: 'Sender.fromShared',
@@ -202,6 +208,12 @@ export class Sender {
         if (own.claimClose()) core.dropSender();
       },
     };
+  }
+
+  /** A retry while blocked: the end may have been closed or moved meanwhile (async forms). */
+  #push(value: number): number {
+    this.#own.ensureUsable('Sender');
+    return this.#core.tryPush(value);
   }
 
   #pickup(): number {

@@ -33,8 +33,12 @@ export function syncChannel(capacity: number): [Sender, Receiver] {
   if (!Number.isInteger(capacity) || capacity < 0 || capacity > MAX_CAPACITY) {
     throw new RangeError(`capacity must be an integer from 0 to ${MAX_CAPACITY}, got ${capacity}`);
   }
+  // Each end has its own view (its cached positions are its own).
   const core = ChannelCore.create(capacity);
-  return [new Sender(core, new EndOwnership()), new Receiver(core, new EndOwnership())];
+  return [
+    new Sender(core, new EndOwnership()),
+    new Receiver(new ChannelCore(core.buffer), new EndOwnership()),
+  ];
 }
 
 /**

@@ -172,6 +172,26 @@ describe('syncChannel between threads', () => {
     expect(() => rx.tryRecv()).toThrow(ChannelClosedError);
   });
 
+  it('should bring an end passed twice in one spawn to life as one end in the thread', async () => {
+    const [tx, rx] = syncChannel(1000);
+    const sent = await scope((s) =>
+      s
+        .spawn(
+          (a: Sender, context: { tx: Sender }) => {
+            for (let i = 0; i < 500; i++) (i % 2 === 0 ? a : context.tx).send(i);
+            return a === context.tx;
+          },
+          tx,
+          { tx },
+        )
+        .join(),
+    );
+    expect(sent).toBe(true);
+    const values: number[] = [];
+    for await (const n of rx) values.push(n);
+    expect(values).toEqual(Array.from({ length: 500 }, (_, i) => i));
+  });
+
   it('should time out recvTimeout in a thread and still receive afterwards', async () => {
     const [tx, rx] = syncChannel(1);
     const result = await scope(async (s) => {

@@ -7,10 +7,28 @@ import {
   MARKER_KEY,
 } from './crossing.js';
 
-function toMarker(value: { [CROSSING](): Crossing }, crossings: Crossing[]): CrossingMarker {
+/**
+ * One marker per crossable object in a post: passing the same channel end twice must not make two
+ * live ends in the thread (each would believe it owns the end), so the second place reuses the
+ * first marker, structured clone keeps them one object, and `reviveValues` revives it once.
+ */
+function toMarker(
+  value: { [CROSSING](): Crossing },
+  crossings: Crossing[],
+  seen: Map<object, CrossingMarker>,
+): CrossingMarker {
+  const known = seen.get(value);
+  if (known) return known;
   const crossing = value[CROSSING]();
   crossings.push(crossing);
-  return { [MARKER_KEY]: 1, module: crossing.module, revive: crossing.revive, data: crossing.data };
+  const marker: CrossingMarker = {
+    [MARKER_KEY]: 1,
+    module: crossing.module,
+    revive: crossing.revive,
+    data: crossing.data,
+  };
+  seen.set(value, marker);
+  return marker;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -39,15 +57,16 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  */
 export function encodeValues(values: unknown[]): { wire: unknown[]; crossings: Crossing[] } {
   const crossings: Crossing[] = [];
+  const seen = new Map<object, CrossingMarker>();
   const wire = values.map((value) => {
-    if (isCrossable(value)) return toMarker(value, crossings);
+    if (isCrossable(value)) return toMarker(value, crossings, seen);
     if (!isPlainObject(value)) return value;
     let copy: Record<string, unknown> | undefined;
     for (const key of Object.keys(value)) {
       const property = value[key];
       if (!isCrossable(property)) continue;
       copy ??= { ...value };
-      copy[key] = toMarker(property, crossings);
+      copy[key] = toMarker(property, crossings, seen);
     }
     return copy ?? value;
   });
@@ -82,9 +101,13 @@ function loadReviver(module: string, revive: string): Promise<(data: unknown) =>
   return reviver;
 }
 
-async function reviveMarker(marker: CrossingMarker): Promise<unknown> {
-  const revive = await loadReviver(marker.module, marker.revive);
-  return revive(marker.data);
+async function reviveMarker(marker: CrossingMarker, revived: Map<CrossingMarker, Promise<unknown>>): Promise<unknown> {
+  let live = revived.get(marker);
+  if (!live) {
+    live = loadReviver(marker.module, marker.revive).then((revive) => revive(marker.data));
+    revived.set(marker, live);
+  }
+  return live;
 }
 
 /**
@@ -99,16 +122,17 @@ async function reviveMarker(marker: CrossingMarker): Promise<unknown> {
  * ```
  */
 export async function reviveValues(wire: unknown[]): Promise<unknown[]> {
+  const revived = new Map<CrossingMarker, Promise<unknown>>();
   return Promise.all(
     wire.map(async (value) => {
-      if (isMarker(value)) return reviveMarker(value);
+      if (isMarker(value)) return reviveMarker(value, revived);
       if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) {
         return value;
       }
       const record = value as Record<string, unknown>;
       for (const key of Object.keys(record)) {
         const property = record[key];
-        if (isMarker(property)) record[key] = await reviveMarker(property);
+        if (isMarker(property)) record[key] = await reviveMarker(property, revived);
       }
       return record;
     }),
