@@ -26,7 +26,11 @@ export function forEachPieceResult(results: PieceResults, visit: (value: unknown
  *
  * @param output - the shared output numbers were written to (null when the pipeline has flatMap)
  */
-export function assembleCollect(results: PieceResults, output: Float64Array | null, pieceLength: number): unknown[] {
+export function assembleCollect(
+  results: PieceResults,
+  output: Float64Array | null,
+  pieceLength: number,
+): unknown[] {
   const { states, values } = results.memory;
   const items: unknown[] = [];
   for (let p = 0; p < results.pieces; p++) {

@@ -8,7 +8,7 @@
 import type { TaskWire } from '@herd/scope/runtime';
 import { describeValue } from './describe-value.js';
 import { disposeState } from './dispose-state.js';
-import { FOUND, type JobMemory, POSTED, SHARED, STOP, stopJob } from './job-memory.js';
+import { FOUND, type JobMemory, POSTED, SHARED, stopJob } from './job-memory.js';
 import type { IterJob, TerminalWire } from './protocol.js';
 import { HALT, StageFailure } from './stage-failure.js';
 
@@ -25,9 +25,10 @@ export interface CompiledPipeline {
 /** What the generated code reads from its closure. */
 interface Env {
   fns: Fn[];
-  wires: (TaskWire | null)[];
+  wires: TaskWire[];
   ctx: unknown;
   control: Int32Array;
+  checkpoint: () => boolean;
   output: Float64Array | null;
   source: ArrayLike<unknown> | null;
   start: number;
@@ -44,8 +45,11 @@ interface Env {
   notNumber: (value: unknown) => TypeError;
 }
 
-/** How often (in items) a running piece looks at the stop flag: cheap, and a stop is seen soon. */
-const STOP_CHECK_MASK = 1023;
+/**
+ * How often (in items) a running piece calls the checkpoint (stop flag, help request). The call
+ * sits in an outer loop over blocks: an Atomics.load inside the item loop cost ~9% on a heavy map.
+ */
+const STOP_CHECK_ITEMS = 1024;
 
 /** Compiled factories by pipeline; bounded so a program making endless distinct callbacks does not grow. */
 const factories = new Map<string, (env: Env) => (piece: number) => void>();
@@ -59,6 +63,7 @@ const MAX_FACTORIES = 256;
  * @param ctx - the revived context, passed as every callback's last argument
  * @param memory - the call's shared memory
  * @param posted - receives the results that cannot travel through shared memory
+ * @param checkpoint - called every block of items; true when the call must stop
  */
 export function compilePipeline(
   job: IterJob,
@@ -66,17 +71,19 @@ export function compilePipeline(
   ctx: unknown,
   memory: JobMemory,
   posted: [number, unknown][],
+  checkpoint: () => boolean,
 ): CompiledPipeline {
-  const { code, wires } = generate(job);
-  // The callbacks' sources are part of the key: one compiled loop per pipeline keeps its call
-  // sites monomorphic, so V8 inlines the callbacks.
-  const key = `${code}\n${wires.map((w) => (w === null ? '' : w.kind === 'source' ? w.source : `${w.module}#${w.name}`)).join('\n')}`;
-  let factory = factories.get(key);
-  if (factory === undefined) {
+  // The callbacks are part of the key: one compiled loop per pipeline keeps its call sites
+  // monomorphic, so V8 inlines the callbacks.
+  const key = pipelineKey(job);
+  let compiled = factories.get(key);
+  if (compiled === undefined) {
     if (factories.size >= MAX_FACTORIES) factories.clear();
-    factory = new Function('env', code) as (env: Env) => (piece: number) => void;
-    factories.set(key, factory);
+    compiled = new Function('env', generate(job)) as (env: Env) => (piece: number) => void;
+    factories.set(key, compiled);
   }
+  const factory = compiled;
+  const wires = orderedWires(job);
   const { control, states, values } = memory;
   const keep = (piece: number, value: unknown): void => {
     if (typeof value === 'number') {
@@ -90,10 +97,11 @@ export function compilePipeline(
   const terminal = job.terminal;
   const identityValue = terminal.op === 'reduce' ? terminal.identityValue : undefined;
   const runPiece = factory({
-    fns: wires.map((wire) => (wire === null ? noop : lookup(wire))),
+    fns: wires.map((wire) => lookup(wire)),
     wires,
     ctx,
     control,
+    checkpoint,
     output: terminal.op === 'collect' ? terminal.output : null,
     source: job.source.kind === 'range' ? null : job.source.array,
     start: job.source.kind === 'range' ? job.source.start : 0,
@@ -114,17 +122,36 @@ export function compilePipeline(
       }
     },
     found: (piece, value) => {
-      if (Atomics.compareExchange(control, FOUND, 0, 1) === 0 && terminal.op === 'findAny') keep(piece, value);
+      if (Atomics.compareExchange(control, FOUND, 0, 1) === 0 && terminal.op === 'findAny')
+        keep(piece, value);
       stopJob(control);
     },
     cloneIdentity: () =>
-      typeof identityValue === 'object' && identityValue !== null ? structuredClone(identityValue) : identityValue,
+      typeof identityValue === 'object' && identityValue !== null
+        ? structuredClone(identityValue)
+        : identityValue,
     notNumber: (value) => new TypeError(`sum: item is not a number: ${describeValue(value)}`),
   });
   return { runPiece };
 }
 
-const noop = (): void => {};
+/** What makes two calls share compiled code: the source kind, the stages and their callbacks, the terminal. */
+function pipelineKey(job: IterJob): string {
+  let key = `${job.source.kind}|${job.terminal.op}`;
+  const terminal = job.terminal;
+  if ('f' in terminal) key += `|${wireKey(terminal.f)}`;
+  if (terminal.op === 'reduce') key += `|${terminal.identity === null ? '-' : wireKey(terminal.identity)}`;
+  for (const stage of job.stages) {
+    key += `|${stage.op}`;
+    if (stage.op === 'mapInit' || stage.op === 'forEachInit') key += `|${wireKey(stage.init)}`;
+    if (stage.op !== 'enumerate') key += `|${wireKey(stage.f)}`;
+  }
+  return key;
+}
+
+function wireKey(wire: TaskWire): string {
+  return wire.kind === 'source' ? `s${wire.source.length}:${wire.source}` : `m${wire.module}#${wire.name}`;
+}
 
 function toArray(value: unknown): ArrayLike<unknown> {
   if (Array.isArray(value)) return value;
@@ -143,7 +170,7 @@ function toArray(value: unknown): ArrayLike<unknown> {
  * the loop as well (measured ~2x slower on a heavy map). Instead the loop records the item
  * (`at`) and the callback (`step`) it is in, and `runPiece` catches around the call.
  */
-function generate(job: IterJob): { code: string; wires: (TaskWire | null)[] } {
+function generate(job: IterJob): string {
   const wires: (TaskWire | null)[] = [];
   const steps: { stage: string; wire: number }[] = [];
   /** Names a callback and returns the statement that records it as the current step. */
@@ -218,7 +245,7 @@ function generate(job: IterJob): { code: string; wires: (TaskWire | null)[] } {
     )
     .join('\n');
   const code = `'use strict';
-const { wires, ctx, control, output, source, start, length, pieceLength, Failure, HALT, toArray, disposeState, keep, keepCollected, found, cloneIdentity, notNumber } = env;
+const { wires, ctx, control, checkpoint, output, source, start, length, pieceLength, Failure, HALT, toArray, disposeState, keep, keepCollected, found, cloneIdentity, notNumber } = env;
 ${wires.map((_, k) => `const F${k} = env.fns[${k}];`).join('\n')}
 const steps = ${JSON.stringify(steps)};
 let at = 0;
@@ -233,10 +260,13 @@ function endStates(lo) {
 }
 function body(piece, lo, hi) {
   ${begin}
-  for (let i = lo; i < hi; i++) {
-    if ((i & ${STOP_CHECK_MASK}) === 0 && Atomics.load(control, ${STOP}) !== 0) return;
-    at = i;
-    ${body.join('\n    ')}
+  for (let block = lo; block < hi; block += ${STOP_CHECK_ITEMS}) {
+    if (checkpoint()) return;
+    const blockEnd = Math.min(hi, block + ${STOP_CHECK_ITEMS});
+    for (let i = block; i < blockEnd; i++) {
+      at = i;
+      ${body.join('\n      ')}
+    }
   }
   ${end}
 }
@@ -266,7 +296,20 @@ return function runPiece(piece) {
   if (failure !== null) throw failure;
   if (disposeFailure !== null) throw disposeFailure;
 };`;
-  return { code, wires };
+  return code;
+}
+
+/** The callbacks of a pipeline in the order `generate` numbers them `F0, F1, …`. */
+export function orderedWires(job: IterJob): TaskWire[] {
+  const wires: TaskWire[] = [];
+  for (const stage of job.stages) {
+    if (stage.op === 'mapInit' || stage.op === 'forEachInit') wires.push(stage.init);
+    if (stage.op !== 'enumerate') wires.push(stage.f);
+  }
+  const terminal = job.terminal;
+  if (terminal.op === 'reduce' && terminal.identity !== null) wires.push(terminal.identity);
+  if ('f' in terminal) wires.push(terminal.f);
+  return wires;
 }
 
 function terminalCode(

@@ -6,11 +6,12 @@
 import { type Crossing, decodeError } from '@herd/scope/runtime';
 import { describeValue } from './describe-value.js';
 import { AbortError, ItemError, JoinError, PoolClosedError, ThreadError } from './errors.js';
-import { stopJob } from './job-memory.js';
+import { type JobMemory, stopJob } from './job-memory.js';
+import type { MemoryRef } from './memory-slots.js';
 import type { FailureWire, Job } from './protocol.js';
 import type { ThreadPool } from './thread-pool.js';
 import { workersOf } from './thread-pool.js';
-import type { Death } from './worker-set.js';
+import type { Death, Outcome, WorkerSet } from './worker-set.js';
 
 /**
  * Options every terminal takes.
@@ -24,6 +25,9 @@ export interface CallOptions {
   /** Stops the call: workers claim no more pieces and the call rejects with `AbortError`. */
   signal?: AbortSignal;
 }
+
+/** How long workers get to notice an abort before the ones still busy with the call are terminated. */
+const ABORT_GRACE_MS = 500;
 
 /** Checks a terminal's options at once; returns the signal, if any. */
 export function signalOf(options: CallOptions | undefined, where: string): AbortSignal | undefined {
@@ -44,36 +48,99 @@ export function checkCanStart(pool: ThreadPool, signal: AbortSignal | undefined)
   if (signal?.aborted) throw abortError(signal);
 }
 
+/** What a call gets back: the results the workers posted, by piece, beside its shared memory. */
+export interface CallResults {
+  memory: JobMemory;
+  posted: Map<number, unknown>;
+}
+
 /**
- * Runs `job`, split into `pieces`, on `workerCount` workers of `pool`.
+ * Runs one call: leases its shared memory, builds the job for it with `makeJob`, posts it to
+ * `workerCount` workers of `pool`, waits until its `pieces` are done, and hands the results to
+ * `assemble` — synchronously, since the memory goes back to the pool right after.
  *
- * @returns the results posted back, by piece
+ * @returns what `assemble` returns
  * @throws the call's error, once every worker that took part is done with the job
  */
-export async function execute(
+export async function execute<R>(
   pool: ThreadPool,
-  job: Job,
-  workerCount: number,
+  makeJob: (ref: MemoryRef) => Job,
   pieces: number,
+  workerCount: number,
   crossings: Crossing[],
   signal: AbortSignal | undefined,
-): Promise<Map<number, unknown>> {
+  assemble: (results: CallResults) => R,
+): Promise<R> {
   checkCanStart(pool, signal);
-  const control = new Int32Array(job.memory, 0, 2);
+  const workers = workersOf(pool);
+  const lease = workers.leaseMemory(pieces);
+  // The memory is free again once it is assembled and every worker has answered.
+  let holds = 2;
+  const letGo = (): void => {
+    if (--holds === 0) lease.release();
+  };
+  let job: Job;
+  try {
+    job = makeJob(lease.ref);
+  } catch (error) {
+    lease.release();
+    throw error;
+  }
+  try {
+    const outcomes = await run(
+      workers,
+      job,
+      lease.memory.control,
+      pieces,
+      workerCount,
+      crossings,
+      signal,
+      letGo,
+    );
+    const posted = collectOutcomes(outcomes, job.type);
+    return assemble({ memory: lease.memory, posted });
+  } finally {
+    letGo();
+  }
+}
+
+async function run(
+  workers: WorkerSet,
+  job: Job,
+  control: Int32Array,
+  pieces: number,
+  workerCount: number,
+  crossings: Crossing[],
+  signal: AbortSignal | undefined,
+  onFinished: () => void,
+): Promise<Outcome[]> {
   let aborted = false;
+  let terminator: NodeJS.Timeout | undefined;
   const onAbort = (): void => {
     aborted = true;
     stopJob(control);
+    // A piece notices the stop between items; one stuck in a callback is ended by force.
+    terminator = setTimeout(() => workers.terminateJob(job.id), ABORT_GRACE_MS);
+    terminator.unref();
   };
   signal?.addEventListener('abort', onAbort, { once: true });
-  let outcomes: Awaited<ReturnType<ReturnType<typeof workersOf>['dispatch']>>;
+  let outcomes: Outcome[];
+  let dispatched = false;
   try {
-    outcomes = await workersOf(pool).dispatch(job, workerCount, pieces, crossings);
+    const pending = workers.dispatch(job, workerCount, pieces, crossings, onFinished);
+    dispatched = true;
+    outcomes = await pending;
   } finally {
+    if (!dispatched) onFinished();
     signal?.removeEventListener('abort', onAbort);
+    clearTimeout(terminator);
   }
-
   if (aborted) throw abortError(signal);
+  return outcomes;
+}
+
+/** The results posted back, by piece; throws the call's error if there is one. */
+function collectOutcomes(outcomes: Outcome[], kind: Job['type']): Map<number, unknown> {
   const failures: FailureWire[] = [];
   const deaths: Death[] = [];
   const posted = new Map<number, unknown>();
@@ -87,7 +154,7 @@ export async function execute(
   }
   if (deaths.some((death) => death.closed)) throw new PoolClosedError();
   const failure = pickFailure(failures);
-  if (failure !== undefined) throw toError(failure, job.type);
+  if (failure !== undefined) throw toError(failure, kind);
   const death = deaths[0];
   if (death !== undefined) {
     throw new ThreadError(

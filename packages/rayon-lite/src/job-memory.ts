@@ -39,8 +39,18 @@ export interface JobMemory {
   values: Float64Array;
 }
 
+/** Bytes the memory of a call of `pieces` pieces takes. */
+export function jobMemoryBytes(pieces: number): number {
+  return valuesOffset(pieces) + pieces * 8;
+}
+
+function valuesOffset(pieces: number): number {
+  return Math.ceil(((HEADER_WORDS + pieces) * 4) / 8) * 8;
+}
+
 /**
- * Allocates the memory for a call of `pieces` pieces, or maps an existing buffer (in a worker).
+ * Maps the memory of a call of `pieces` pieces at `byteOffset` (8-aligned) of `buffer`; a new
+ * buffer when none is given.
  *
  * @example
  * ```ts
@@ -48,14 +58,13 @@ export interface JobMemory {
  * Atomics.add(memory.control, CLAIM, 1); // 0: the first piece
  * ```
  */
-export function jobMemory(pieces: number, buffer?: SharedArrayBuffer): JobMemory {
-  const valuesOffset = Math.ceil(((HEADER_WORDS + pieces) * 4) / 8) * 8;
-  const shared = buffer ?? new SharedArrayBuffer(valuesOffset + pieces * 8);
+export function jobMemory(pieces: number, buffer?: SharedArrayBuffer, byteOffset = 0): JobMemory {
+  const shared = buffer ?? new SharedArrayBuffer(jobMemoryBytes(pieces));
   return {
     buffer: shared,
-    control: new Int32Array(shared, 0, HEADER_WORDS),
-    states: new Int32Array(shared, HEADER_WORDS * 4, pieces),
-    values: new Float64Array(shared, valuesOffset, pieces),
+    control: new Int32Array(shared, byteOffset, HEADER_WORDS),
+    states: new Int32Array(shared, byteOffset + HEADER_WORDS * 4, pieces),
+    values: new Float64Array(shared, byteOffset + valuesOffset(pieces), pieces),
   };
 }
 

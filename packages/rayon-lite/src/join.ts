@@ -1,12 +1,20 @@
-import { type Crossing, encodeTask, encodeValues } from '@herd/scope/runtime';
+import { type Crossing, encodeTask, encodeValues, type TaskWire } from '@herd/scope/runtime';
 import { defaultPool } from './default-pool.js';
 import { describeValue } from './describe-value.js';
 import { type CallOptions, execute, signalOf } from './execute.js';
-import { jobMemory, POSTED, SHARED } from './job-memory.js';
+import { POSTED, SHARED } from './job-memory.js';
+import type { JoinJob } from './protocol.js';
 import { checkTask, type Task } from './task.js';
 import { ThreadPool } from './thread-pool.js';
 
-/** Options of `join()`. */
+/**
+ * Options of `join()`.
+ *
+ * @example
+ * ```ts
+ * await join(() => 1, () => 2, undefined, { pool, signal: AbortSignal.timeout(5000) });
+ * ```
+ */
 export interface JoinOptions extends CallOptions {
   /**
    * The pool to run on.
@@ -46,24 +54,27 @@ export async function join<A, B, C = undefined>(
   if (!(pool instanceof ThreadPool)) {
     throw new TypeError(`join: options.pool must be a ThreadPool, got ${describeValue(pool)}`);
   }
-  const memory = jobMemory(2);
   let context: unknown[] | null = null;
   let crossings: Crossing[] = [];
   if (ctx !== undefined) ({ wire: context, crossings } = encodeValues([ctx]));
-  const job = {
-    type: 'join' as const,
-    id: nextJoinId(),
-    memory: memory.buffer,
-    tasks: [encodeTask(a, 'join(a)'), encodeTask(b, 'join(b)')] as [ReturnType<typeof encodeTask>, ReturnType<typeof encodeTask>],
-    context,
-  };
-  const posted = await execute(pool, job, Math.min(2, pool.numThreads), 2, crossings, signal);
-  const side = (k: number): unknown => {
-    const state = Atomics.load(memory.states, k);
-    if (state === SHARED) return memory.values[k];
-    return state === POSTED ? posted.get(k) : undefined;
-  };
-  return [side(0) as A, side(1) as B];
+  const tasks: [TaskWire, TaskWire] = [encodeTask(a, 'join(a)'), encodeTask(b, 'join(b)')];
+  const id = nextJoinId();
+  return execute(
+    pool,
+    (ref): JoinJob => ({ type: 'join', id, tasks, context, ...ref }),
+    2,
+    Math.min(2, pool.numThreads),
+    crossings,
+    signal,
+    ({ memory, posted }) => {
+      const side = (k: number): unknown => {
+        const state = Atomics.load(memory.states, k);
+        if (state === SHARED) return memory.values[k];
+        return state === POSTED ? posted.get(k) : undefined;
+      };
+      return [side(0) as A, side(1) as B];
+    },
+  );
 }
 
 /** Join ids count down from -1 so they never meet the iterators' positive ids. */

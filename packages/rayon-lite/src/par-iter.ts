@@ -1,4 +1,4 @@
-import { type Crossing, encodeTask, encodeValues, type TaskWire } from '@herd/scope/runtime';
+import { type Crossing, encodeValues } from '@herd/scope/runtime';
 import {
   assembleCollect,
   assembleExtreme,
@@ -11,38 +11,21 @@ import {
 import { defaultPool } from './default-pool.js';
 import { describeValue } from './describe-value.js';
 import { type CallOptions, checkCanStart, execute, signalOf } from './execute.js';
-import { jobMemory } from './job-memory.js';
 import { localFunction } from './local-task.js';
 import { splitIntoPieces } from './pieces.js';
-import type { IterJob, StageWire, TerminalWire } from './protocol.js';
-import { encodeSource, type Source } from './source.js';
+import {
+  type AnyTask,
+  encodeStage,
+  encodeTerminal,
+  type Plan,
+  type StageSpec,
+  type TerminalSpec,
+} from './plan.js';
+import type { IterJob } from './protocol.js';
+import { encodeSource } from './source.js';
 import { checkTask, isTask, type Task } from './task.js';
-import type { ThreadPool } from './thread-pool.js';
 
-type Fn = (...args: any[]) => any;
-type AnyTask = Task<Fn>;
-
-type StageSpec =
-  | { op: 'map' | 'filter' | 'filterMap' | 'flatMap'; f: AnyTask }
-  | { op: 'mapInit' | 'forEachInit'; init: AnyTask; f: AnyTask }
-  | { op: 'enumerate' };
-
-type TerminalSpec =
-  | { op: 'forEach' | 'any' | 'all' | 'findAny'; f: AnyTask }
-  | { op: 'drain' | 'collect' | 'sum' | 'count' | 'min' | 'max' }
-  | { op: 'reduce'; identity: AnyTask | null; identityValue: unknown; f: AnyTask };
-
-/** Everything a `ParIter` describes; adapters copy it with one change. */
-interface Plan {
-  readonly pool: ThreadPool | undefined;
-  readonly source: Source;
-  readonly stages: readonly StageSpec[];
-  readonly context: { readonly value: unknown } | null;
-  readonly minLen: number;
-  readonly maxLen: number;
-}
-
-/** A started call: where its results are, or null when the source was empty. */
+/** A finished call: where its results are. */
 interface Finished {
   results: PieceResults;
   output: Float64Array | null;
@@ -167,7 +150,9 @@ export class ParIter<T, C = undefined> {
    * ```
    */
   enumerate(): ParIter<[number, T], C> {
-    const loser = this.#plan.stages.find((s) => s.op === 'filter' || s.op === 'filterMap' || s.op === 'flatMap');
+    const loser = this.#plan.stages.find(
+      (s) => s.op === 'filter' || s.op === 'filterMap' || s.op === 'flatMap',
+    );
     if (loser !== undefined) {
       throw new TypeError(
         `enumerate: must come before filter, filterMap and flatMap (found ${loser.op} before it); an item's index is its position in the source`,
@@ -216,7 +201,7 @@ export class ParIter<T, C = undefined> {
    */
   async forEach(f: Task<(item: T, ctx: C) => void>, options?: CallOptions): Promise<void> {
     checkTask(f, 'forEach(f)');
-    await this.#launch([], { op: 'forEach', f }, options, 'forEach');
+    await this.#launch([], { op: 'forEach', f }, options, 'forEach', () => undefined);
   }
 
   /**
@@ -234,7 +219,13 @@ export class ParIter<T, C = undefined> {
   ): Promise<void> {
     checkTask(init, 'forEachInit(init)');
     checkTask(f, 'forEachInit(f)');
-    await this.#launch([{ op: 'forEachInit', init, f }], { op: 'drain' }, options, 'forEachInit');
+    await this.#launch(
+      [{ op: 'forEachInit', init, f }],
+      { op: 'drain' },
+      options,
+      'forEachInit',
+      () => undefined,
+    );
   }
 
   /**
@@ -246,9 +237,10 @@ export class ParIter<T, C = undefined> {
    * ```
    */
   async collect(options?: CallOptions): Promise<T[]> {
-    const finished = await this.#launch([], { op: 'collect' }, options, 'collect');
-    if (finished === null) return [];
-    return assembleCollect(finished.results, finished.output, finished.pieceLength) as T[];
+    const items = await this.#launch([], { op: 'collect' }, options, 'collect', (done) =>
+      assembleCollect(done.results, done.output, done.pieceLength),
+    );
+    return (items ?? []) as T[];
   }
 
   /**
@@ -280,8 +272,7 @@ export class ParIter<T, C = undefined> {
    * ```
    */
   async sum(options?: CallOptions): Promise<number> {
-    const finished = await this.#launch([], { op: 'sum' }, options, 'sum');
-    return finished === null ? 0 : assembleSum(finished.results);
+    return (await this.#launch([], { op: 'sum' }, options, 'sum', (done) => assembleSum(done.results))) ?? 0;
   }
 
   /**
@@ -293,8 +284,9 @@ export class ParIter<T, C = undefined> {
    * ```
    */
   async count(options?: CallOptions): Promise<number> {
-    const finished = await this.#launch([], { op: 'count' }, options, 'count');
-    return finished === null ? 0 : assembleSum(finished.results);
+    return (
+      (await this.#launch([], { op: 'count' }, options, 'count', (done) => assembleSum(done.results))) ?? 0
+    );
   }
 
   /**
@@ -306,8 +298,10 @@ export class ParIter<T, C = undefined> {
    * ```
    */
   async min(options?: CallOptions): Promise<T | undefined> {
-    const finished = await this.#launch([], { op: 'min' }, options, 'min');
-    return finished === null ? undefined : (assembleExtreme(finished.results, false) as T | undefined);
+    const min = await this.#launch([], { op: 'min' }, options, 'min', (done) =>
+      assembleExtreme(done.results, false),
+    );
+    return min as T | undefined;
   }
 
   /**
@@ -319,8 +313,10 @@ export class ParIter<T, C = undefined> {
    * ```
    */
   async max(options?: CallOptions): Promise<T | undefined> {
-    const finished = await this.#launch([], { op: 'max' }, options, 'max');
-    return finished === null ? undefined : (assembleExtreme(finished.results, true) as T | undefined);
+    const max = await this.#launch([], { op: 'max' }, options, 'max', (done) =>
+      assembleExtreme(done.results, true),
+    );
+    return max as T | undefined;
   }
 
   /**
@@ -333,8 +329,9 @@ export class ParIter<T, C = undefined> {
    */
   async any(f: Task<(item: T, ctx: C) => unknown>, options?: CallOptions): Promise<boolean> {
     checkTask(f, 'any(f)');
-    const finished = await this.#launch([], { op: 'any', f }, options, 'any');
-    return finished !== null && wasFound(finished.results);
+    return (
+      (await this.#launch([], { op: 'any', f }, options, 'any', (done) => wasFound(done.results))) ?? false
+    );
   }
 
   /**
@@ -347,8 +344,9 @@ export class ParIter<T, C = undefined> {
    */
   async all(f: Task<(item: T, ctx: C) => unknown>, options?: CallOptions): Promise<boolean> {
     checkTask(f, 'all(f)');
-    const finished = await this.#launch([], { op: 'all', f }, options, 'all');
-    return finished === null || !wasFound(finished.results);
+    return (
+      (await this.#launch([], { op: 'all', f }, options, 'all', (done) => !wasFound(done.results))) ?? true
+    );
   }
 
   /**
@@ -361,9 +359,10 @@ export class ParIter<T, C = undefined> {
    */
   async findAny(f: Task<(item: T, ctx: C) => unknown>, options?: CallOptions): Promise<T | undefined> {
     checkTask(f, 'findAny(f)');
-    const finished = await this.#launch([], { op: 'findAny', f }, options, 'findAny');
-    if (finished === null || !wasFound(finished.results)) return undefined;
-    return assembleFound(finished.results) as T;
+    const found = await this.#launch([], { op: 'findAny', f }, options, 'findAny', (done) =>
+      wasFound(done.results) ? assembleFound(done.results) : undefined,
+    );
+    return found as T | undefined;
   }
 
   async #reduce(
@@ -373,10 +372,11 @@ export class ParIter<T, C = undefined> {
     options: CallOptions | undefined,
   ): Promise<T> {
     const terminal: TerminalSpec = { op: 'reduce', identity: identityTask, identityValue, f: op };
-    const finished = await this.#launch([], terminal, options, 'reduce');
     const ctx = this.#plan.context?.value;
     const partials: unknown[] = [];
-    if (finished !== null) forEachPieceResult(finished.results, (value) => partials.push(value));
+    await this.#launch([], terminal, options, 'reduce', (done) =>
+      forEachPieceResult(done.results, (value) => partials.push(value)),
+    );
     if (partials.length === 0) {
       if (identityTask === null) return identityValue as T;
       return (await localFunction(identityTask, 'reduce(identity)'))(ctx) as T;
@@ -395,43 +395,54 @@ export class ParIter<T, C = undefined> {
     return this.#next({ stages: [...this.#plan.stages, stage] });
   }
 
-  /** Validates, splits, posts and waits; null when the source is empty (no worker involved). */
-  async #launch(
+  /**
+   * Validates, splits, posts, waits and hands the results to `assemble`; undefined without
+   * calling it when the source is empty (no worker involved).
+   */
+  async #launch<R>(
     extraStages: StageSpec[],
     terminal: TerminalSpec,
     options: CallOptions | undefined,
     where: string,
-  ): Promise<Finished | null> {
+    assemble: (done: Finished) => R,
+  ): Promise<R | undefined> {
     const signal = signalOf(options, where);
     const plan = this.#plan;
     const pool = plan.pool ?? defaultPool();
     checkCanStart(pool, signal);
     const length = plan.source.length;
     const { pieceLength, pieces } = splitIntoPieces(length, pool.numThreads, plan);
-    if (pieces === 0) return null;
+    if (pieces === 0) return undefined;
 
     const stages = [...plan.stages, ...extraStages];
     const expands = stages.some((s) => s.op === 'flatMap');
     const output =
       terminal.op === 'collect' && !expands ? new Float64Array(new SharedArrayBuffer(length * 8)) : null;
-    const memory = jobMemory(pieces);
     let context: unknown[] | null = null;
     let crossings: Crossing[] = [];
     if (plan.context !== null) ({ wire: context, crossings } = encodeValues([plan.context.value]));
-    const job: IterJob = {
-      type: 'iter',
+    const parts = {
+      type: 'iter' as const,
       id: nextJobId(),
-      memory: memory.buffer,
       source: encodeSource(plan.source),
       length,
       pieceLength,
       pieces,
       stages: stages.map(encodeStage),
       terminal: encodeTerminal(terminal, output),
+      helpable: pool.numThreads > 1 && pieces > 1,
       context,
     };
-    const posted = await execute(pool, job, Math.min(pool.numThreads, pieces), pieces, crossings, signal);
-    return { results: { memory, posted, pieces }, output, pieceLength };
+    return execute(
+      pool,
+      (ref): IterJob => ({ ...parts, ...ref }),
+      pieces,
+      // One worker starts; it asks the others to join once the call proves longer than a moment.
+      1,
+      crossings,
+      signal,
+      ({ memory, posted }) => assemble({ results: { memory, posted, pieces }, output, pieceLength }),
+    );
   }
 }
 
@@ -441,46 +452,6 @@ let lastJobId = 0;
 function nextJobId(): number {
   lastJobId = (lastJobId + 1) % Number.MAX_SAFE_INTEGER;
   return lastJobId;
-}
-
-function encodeStage(stage: StageSpec): StageWire {
-  switch (stage.op) {
-    case 'enumerate':
-      return stage;
-    case 'mapInit':
-    case 'forEachInit':
-      return {
-        op: stage.op,
-        init: encodeTask(stage.init, `${stage.op}(init)`),
-        f: encodeTask(stage.f, `${stage.op}(f)`),
-      };
-    default:
-      return { op: stage.op, f: encodeTask(stage.f, `${stage.op}(f)`) };
-  }
-}
-
-function encodeTerminal(terminal: TerminalSpec, output: Float64Array | null): TerminalWire {
-  switch (terminal.op) {
-    case 'collect':
-      return { op: 'collect', output };
-    case 'reduce': {
-      const identity: TaskWire | null =
-        terminal.identity === null ? null : encodeTask(terminal.identity, 'reduce(identity)');
-      return {
-        op: 'reduce',
-        identity,
-        identityValue: identity === null ? terminal.identityValue : undefined,
-        f: encodeTask(terminal.f, 'reduce(op)'),
-      };
-    }
-    case 'forEach':
-    case 'any':
-    case 'all':
-    case 'findAny':
-      return { op: terminal.op, f: encodeTask(terminal.f, `${terminal.op}(f)`) };
-    default:
-      return { op: terminal.op };
-  }
 }
 
 function checkLength(n: unknown, where: string, allowInfinity: boolean): void {

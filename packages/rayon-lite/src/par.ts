@@ -1,11 +1,18 @@
+import { describeValue } from './describe-value.js';
 import type { ParIter as ParIterType } from './par-iter.js';
 import { ParIter } from './par-iter.js';
 import type { Range } from './range.js';
 import { checkSource, type Source } from './source.js';
-import { describeValue } from './describe-value.js';
 import { ThreadPool } from './thread-pool.js';
 
-/** Options of `par()`. */
+/**
+ * Options of `par()`.
+ *
+ * @example
+ * ```ts
+ * await par([1, 2, 3], { pool: new ThreadPool({ numThreads: 2 }) }).sum();
+ * ```
+ */
 export interface ParOptions {
   /**
    * The pool to run on.
@@ -36,5 +43,12 @@ export function par(source: Source, options: ParOptions = {}): ParIterType<any> 
   if (pool !== undefined && !(pool instanceof ThreadPool)) {
     throw new TypeError(`par: options.pool must be a ThreadPool, got ${describeValue(pool)}`);
   }
-  return new ParIter({ pool, source, stages: [], context: null, minLen: 1, maxLen: Number.POSITIVE_INFINITY });
+  return new ParIter({
+    pool,
+    source,
+    stages: [],
+    context: null,
+    minLen: 1,
+    maxLen: Number.POSITIVE_INFINITY,
+  });
 }

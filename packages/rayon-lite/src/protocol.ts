@@ -3,6 +3,7 @@
  * taking part in a call; each answers with one `JobReply` when it has no more pieces to claim.
  */
 import type { ErrorWire, TaskWire } from '@herd/scope/runtime';
+import type { MemoryRef } from './memory-slots.js';
 
 /** How a worker reads the source: computed (range), in place (shared typed array) or cloned. */
 export type SourceWire =
@@ -26,25 +27,25 @@ export type TerminalWire =
   | { op: 'any' | 'all' | 'findAny'; f: TaskWire };
 
 /** A parallel-iterator call, as one worker receives it. */
-export interface IterJob {
+export interface IterJob extends MemoryRef {
   type: 'iter';
   id: number;
-  memory: SharedArrayBuffer;
   source: SourceWire;
   length: number;
   pieceLength: number;
   pieces: number;
   stages: StageWire[];
   terminal: TerminalWire;
+  /** Whether the worker may ask for the other workers' help (see run-job.ts). */
+  helpable: boolean;
   /** `[ctx]` encoded with `encodeValues`, or null without `with(ctx)`. */
   context: unknown[] | null;
 }
 
 /** A `join(a, b)` call: pieces 0 and 1 are `a` and `b`. */
-export interface JoinJob {
+export interface JoinJob extends MemoryRef {
   type: 'join';
   id: number;
-  memory: SharedArrayBuffer;
   tasks: [TaskWire, TaskWire];
   context: unknown[] | null;
 }
@@ -58,6 +59,12 @@ export interface FailureWire {
   error: ErrorWire;
 }
 
+/** A worker that has run a call for a while and still sees unclaimed pieces asks for help. */
+export interface HelpRequest {
+  type: 'help';
+  id: number;
+}
+
 /** A worker's answer when it has no more pieces of a job to claim. */
 export interface JobReply {
   type: 'done';
@@ -69,3 +76,5 @@ export interface JobReply {
   /** Every failure met (join reports both sides; an iterator stops at its first). */
   failures: FailureWire[];
 }
+
+export type WorkerMessage = JobReply | HelpRequest;

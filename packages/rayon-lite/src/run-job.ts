@@ -3,8 +3,9 @@
  * then claim pieces from the shared counter until none is left or the call stops.
  */
 import { encodeError, explainError, loadTask, reviveValues, type TaskWire } from '@herd/scope/runtime';
-import { compilePipeline } from './compile-pipeline.js';
-import { CLAIM, jobMemory, POSTED, SHARED, STOP, stopJob } from './job-memory.js';
+import { compilePipeline, orderedWires } from './compile-pipeline.js';
+import { CLAIM, type JobMemory, POSTED, SHARED, STOP, stopJob } from './job-memory.js';
+import { memoryOf } from './memory-slots.js';
 import type { FailureWire, IterJob, Job, JobReply, JoinJob } from './protocol.js';
 import { StageFailure } from './stage-failure.js';
 
@@ -15,18 +16,28 @@ type Fn = (...args: any[]) => any;
  *
  * @example
  * ```ts
- * parentPort.on('message', async (job) => parentPort.postMessage(await runJob(job)));
+ * parentPort.on('message', async (job) => parentPort.postMessage(await runJob(job, workerData.slots)));
  * ```
  */
-export async function runJob(job: Job): Promise<JobReply> {
+export async function runJob(
+  job: Job,
+  slots: SharedArrayBuffer,
+  askHelp: (id: number) => void,
+): Promise<JobReply> {
   const reply: JobReply = { type: 'done', id: job.id, ran: 0, posted: [], failures: [] };
+  const pieces = job.type === 'iter' ? job.pieces : 2;
+  const memory = memoryOf(job, pieces, slots);
+  const control = memory.control;
+  // Before any setup: a helper that arrives when the other workers have claimed every piece
+  // answers at once, without reviving the context or compiling the pipeline.
+  if (Atomics.load(control, STOP) !== 0 || Atomics.load(control, CLAIM) >= pieces) return reply;
   try {
     const ctx = job.context === null ? undefined : (await reviveValues(job.context))[0];
-    if (job.type === 'iter') await runIterJob(job, ctx, reply);
-    else await runJoinJob(job, ctx, reply);
+    if (job.type === 'iter') await runIterJob(job, memory, ctx, reply, askHelp);
+    else await runJoinJob(job, memory, ctx, reply);
   } catch (error) {
     // The context did not revive or a callback did not load: the whole call fails with that error.
-    stopJob(new Int32Array(job.memory, 0, 2));
+    stopJob(control);
     reply.failures.push({ stage: 'setup', index: -1, error: encodeError(error) });
   }
   return reply;
@@ -35,29 +46,41 @@ export async function runJob(job: Job): Promise<JobReply> {
 async function loadAll(wires: TaskWire[]): Promise<(wire: TaskWire) => Fn> {
   const loaded = await Promise.all(wires.map((wire) => loadTask(wire)));
   const byWire = new Map<TaskWire, Fn>();
-  wires.forEach((wire, k) => byWire.set(wire, loaded[k] as Fn));
+  for (let k = 0; k < wires.length; k++) byWire.set(wires[k]!, loaded[k] as Fn);
   return (wire) => byWire.get(wire)!;
 }
 
-function wiresOf(job: IterJob): TaskWire[] {
-  const wires: TaskWire[] = [];
-  for (const stage of job.stages) {
-    if (stage.op === 'enumerate') continue;
-    if (stage.op === 'mapInit' || stage.op === 'forEachInit') wires.push(stage.init);
-    wires.push(stage.f);
-  }
-  const terminal = job.terminal;
-  if ('f' in terminal) wires.push(terminal.f);
-  if (terminal.op === 'reduce' && terminal.identity !== null) wires.push(terminal.identity);
-  return wires;
-}
+/**
+ * How long a worker runs a call alone before it asks the others to join, when pieces are left.
+ * A call is posted to one worker; a tiny one is over before this and costs one message each way.
+ * A longer one gets the other workers a round trip later — as in rayon, where idle threads only
+ * steal work the busy one has not reached.
+ */
+const HELP_AFTER_MS = 0.05;
 
-async function runIterJob(job: IterJob, ctx: unknown, reply: JobReply): Promise<void> {
-  const memory = jobMemory(job.pieces, job.memory);
+async function runIterJob(
+  job: IterJob,
+  memory: JobMemory,
+  ctx: unknown,
+  reply: JobReply,
+  askHelp: (id: number) => void,
+): Promise<void> {
   const control = memory.control;
-  const pipeline = compilePipeline(job, await loadAll(wiresOf(job)), ctx, memory, reply.posted);
+  let helpAt = Number.POSITIVE_INFINITY;
+  // Called between pieces and every block of items: asks for help once, reports a stop.
+  const checkpoint = (): boolean => {
+    if (helpAt !== Number.POSITIVE_INFINITY && performance.now() >= helpAt) {
+      helpAt = Number.POSITIVE_INFINITY;
+      if (Atomics.load(control, CLAIM) < job.pieces) askHelp(job.id);
+    }
+    return Atomics.load(control, STOP) !== 0;
+  };
+  const lookup = await loadAll(orderedWires(job));
+  const pipeline = compilePipeline(job, lookup, ctx, memory, reply.posted, checkpoint);
+  // The clock starts with the work, not with the set-up (reviving, loading, compiling).
+  if (job.helpable) helpAt = performance.now() + HELP_AFTER_MS;
   for (;;) {
-    if (Atomics.load(control, STOP) !== 0) return;
+    if (checkpoint()) return;
     const piece = Atomics.add(control, CLAIM, 1);
     if (piece >= job.pieces) return;
     reply.ran++;
@@ -71,8 +94,7 @@ async function runIterJob(job: IterJob, ctx: unknown, reply: JobReply): Promise<
   }
 }
 
-async function runJoinJob(job: JoinJob, ctx: unknown, reply: JobReply): Promise<void> {
-  const memory = jobMemory(2, job.memory);
+async function runJoinJob(job: JoinJob, memory: JobMemory, ctx: unknown, reply: JobReply): Promise<void> {
   const { control, states, values } = memory;
   // Both sides run to the end even when one throws; only an abort (STOP) ends the claiming.
   for (;;) {
@@ -92,7 +114,11 @@ async function runJoinJob(job: JoinJob, ctx: unknown, reply: JobReply): Promise<
         Atomics.store(states, side, POSTED);
       }
     } catch (error) {
-      reply.failures.push({ stage: side === 0 ? 'a' : 'b', index: side, error: encodeError(explainError(error, wire)) });
+      reply.failures.push({
+        stage: side === 0 ? 'a' : 'b',
+        index: side,
+        error: encodeError(explainError(error, wire)),
+      });
     }
   }
 }

@@ -28,11 +28,6 @@ export function checkSource(source: unknown): asserts source is Source {
   );
 }
 
-/** Number of items of a checked source. */
-export function lengthOf(source: Source): number {
-  return source.length;
-}
-
 /**
  * What to post for a source.
  *
@@ -45,7 +40,9 @@ export function encodeSource(source: Source): SourceWire {
   if (source instanceof Range) return { kind: 'range', start: source.start };
   if (isTypedArray(source)) {
     if (source.buffer instanceof SharedArrayBuffer) return { kind: 'shared', array: source };
-    const Ctor = source.constructor as new (buffer: SharedArrayBuffer) => TypedArray & { set(a: ArrayLike<unknown>): void };
+    const Ctor = source.constructor as new (
+      buffer: SharedArrayBuffer,
+    ) => TypedArray & { set(a: ArrayLike<unknown>): void };
     const copy = new Ctor(new SharedArrayBuffer(source.byteLength));
     copy.set(source);
     return { kind: 'shared', array: copy };

@@ -8,7 +8,14 @@ import type { Range } from './range.js';
 import type { Task } from './task.js';
 import { WorkerSet } from './worker-set.js';
 
-/** Options of `new ThreadPool()`. */
+/**
+ * Options of `new ThreadPool()`.
+ *
+ * @example
+ * ```ts
+ * const options: ThreadPoolOptions = { numThreads: 4 };
+ * ```
+ */
 export interface ThreadPoolOptions {
   /**
    * How many worker threads the pool keeps.

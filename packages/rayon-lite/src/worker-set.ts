@@ -4,7 +4,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Crossing } from '@herd/scope/runtime';
-import type { Job, JobReply } from './protocol.js';
+import { type MemoryLease, MemorySlots } from './memory-slots.js';
+import type { Job, JobReply, WorkerMessage } from './protocol.js';
 
 /** What a worker that died instead of replying leaves behind. */
 export interface Death {
@@ -24,6 +25,8 @@ export type Outcome = JobReply | Death;
 interface Slot {
   index: number;
   worker: Worker | null;
+  /** [0]: jobs posted to the worker, which watches this word between jobs; [1]: 1 while it is awake. */
+  doorbell: Int32Array;
   threadId: number;
   online: boolean;
   lastError: unknown;
@@ -40,12 +43,16 @@ const WORKER_URL = new URL('./worker.js', import.meta.url);
 
 export class WorkerSet {
   readonly #slots: Slot[];
+  readonly #memory = new MemorySlots();
+  /** Jobs still running, by id: what to do when one of their workers asks for help. */
+  readonly #helpWanted = new Map<number, () => void>();
   #closed = false;
 
   constructor(size: number) {
     this.#slots = Array.from({ length: size }, (_, index) => ({
       index,
       worker: null,
+      doorbell: new Int32Array(new SharedArrayBuffer(8)),
       threadId: -1,
       online: false,
       lastError: undefined,
@@ -55,52 +62,99 @@ export class WorkerSet {
     for (const slot of this.#slots) this.#start(slot);
   }
 
+  /** Zeroed shared memory for a call of `pieces` pieces; release it once the call is over. */
+  leaseMemory(pieces: number): MemoryLease {
+    return this.#memory.lease(pieces);
+  }
+
   get closed(): boolean {
     return this.#closed;
   }
 
-  /** Threads currently alive (started and not exited). */
-  get live(): number {
-    return this.#slots.filter((slot) => slot.worker !== null).length;
-  }
-
   /**
-   * Posts `job` to `count` workers, the least busy first, and calls each crossing's `sent()` once
-   * it is posted. Resolves with the outcomes once every piece has run — a worker that replied has
-   * finished every piece it claimed, so when the replies account for all `pieces` no piece is
-   * still running and a worker that was busy elsewhere need not be waited for — or else once
-   * every worker has answered (a stopped call, a death).
+   * Posts `job` to `count` workers, the least busy first, and to the others when one of them asks
+   * for help; calls each crossing's `sent()` once it is posted. Resolves with the outcomes once
+   * every piece has run — a worker that replied has finished every piece it claimed, so when the
+   * replies account for all `pieces` no piece is still running — or else once every worker that
+   * received the job has answered (a stopped call, a death). `onFinished` runs once all of them
+   * have answered: until then one may still read the job's memory.
    *
    * @throws TypeError when the job cannot be posted at all (a value structured clone refuses)
    */
-  dispatch(job: Job, count: number, pieces: number, crossings: Crossing[]): Promise<Outcome[]> {
-    const chosen = [...this.#slots].sort((x, y) => x.pending.size - y.pending.size).slice(0, count);
-    const waits: Promise<Outcome>[] = [];
-    for (const slot of chosen) {
-      const worker = slot.worker ?? this.#start(slot);
+  dispatch(
+    job: Job,
+    count: number,
+    pieces: number,
+    crossings: Crossing[],
+    onFinished: () => void,
+  ): Promise<Outcome[]> {
+    const order = [...this.#slots].sort((x, y) => x.pending.size - y.pending.size);
+    const given = new Set<Slot>();
+    const outcomes: Outcome[] = [];
+    let ran = 0;
+    let waiting = 0;
+    let resolved = false;
+    let resolve!: (outcomes: Outcome[]) => void;
+    const result = new Promise<Outcome[]>((settle) => {
+      resolve = settle;
+    });
+    const give = (slot: Slot): void => {
+      (slot.worker ?? this.#start(slot)).postMessage(job);
+      // An idle worker watches its doorbell, not its event loop; one that went to sleep needs a
+      // notify (see worker.ts).
+      Atomics.add(slot.doorbell, 0, 1);
+      if (Atomics.load(slot.doorbell, 1) === 0) Atomics.notify(slot.doorbell, 0);
+      given.add(slot);
+      waiting++;
+      void this.#await(slot, job.id, crossings).then((outcome) => {
+        outcomes.push(outcome);
+        if (outcome.type === 'done') ran += outcome.ran;
+        waiting--;
+        if (!resolved && (ran >= pieces || waiting === 0)) {
+          resolved = true;
+          resolve(outcomes.slice());
+        }
+        if (waiting === 0) {
+          this.#helpWanted.delete(job.id);
+          onFinished();
+        }
+      });
+    };
+    for (const slot of order.slice(0, count)) {
       try {
-        worker.postMessage(job);
+        give(slot);
       } catch (error) {
-        if (waits.length > 0) break; // the others have it; they will share its pieces
+        if (waiting > 0) break; // the others have it; they will share its pieces
         throw new TypeError(
           `could not send the call to a worker (the context of with(ctx) and the items of an array source must be structured-cloneable): ${(error as Error).message}`,
           { cause: error },
         );
       }
-      waits.push(this.#await(slot, job.id, crossings));
     }
     for (const crossing of crossings) crossing.sent?.();
-    return new Promise((resolve) => {
-      const outcomes: Outcome[] = [];
-      let ran = 0;
-      for (const wait of waits) {
-        void wait.then((outcome) => {
-          outcomes.push(outcome);
-          if (outcome.type === 'done') ran += outcome.ran;
-          if (ran >= pieces || outcomes.length === waits.length) resolve(outcomes.slice());
-        });
+    // A help request comes from a worker that has not replied yet, so `waiting` is above zero and
+    // the entry is still here; the workers given the job now answer before onFinished runs.
+    this.#helpWanted.set(job.id, () => {
+      for (const slot of order) {
+        if (given.has(slot)) continue;
+        try {
+          give(slot);
+        } catch {
+          // It was posted once already, so this cannot be a clone failure; a closing pool.
+        }
       }
     });
+    return result;
+  }
+
+  /**
+   * Terminates the workers still running job `id` (a callback that does not return after an
+   * abort); they are replaced, and their part of the job settles as a death.
+   */
+  terminateJob(id: number): void {
+    for (const slot of this.#slots) {
+      if (slot.pending.has(id)) void slot.worker?.terminate();
+    }
   }
 
   /** Terminates every worker; pending jobs get a `closed` death. */
@@ -128,10 +182,14 @@ export class WorkerSet {
   }
 
   #start(slot: Slot): Worker {
-    const worker = new Worker(WORKER_URL);
+    const doorbell = new Int32Array(new SharedArrayBuffer(8));
+    const worker = new Worker(WORKER_URL, {
+      workerData: { slots: this.#memory.buffer, doorbell: doorbell.buffer },
+    });
     // Read now: a worker's threadId turns -1 once it has exited.
     const threadId = worker.threadId;
     slot.worker = worker;
+    slot.doorbell = doorbell;
     slot.threadId = threadId;
     slot.online = false;
     slot.lastError = undefined;
@@ -139,7 +197,11 @@ export class WorkerSet {
     worker.on('online', () => {
       slot.online = true;
     });
-    worker.on('message', (reply: JobReply) => {
+    worker.on('message', (reply: WorkerMessage) => {
+      if (reply.type === 'help') {
+        if (!this.#closed) this.#helpWanted.get(reply.id)?.();
+        return;
+      }
       const settle = slot.pending.get(reply.id);
       if (settle === undefined) return;
       slot.pending.delete(reply.id);

@@ -123,7 +123,12 @@ describe('a worker that dies', () => {
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ThreadError);
       expect((error as ThreadError).exitCode).toBe(7);
-      expect(await local.par(range(0, 1000)).map((i) => i * 2).sum()).toBe(999000);
+      expect(
+        await local
+          .par(range(0, 1000))
+          .map((i) => i * 2)
+          .sum(),
+      ).toBe(999000);
     } finally {
       await local.close();
     }
@@ -133,7 +138,9 @@ describe('a worker that dies', () => {
 describe('bad input', () => {
   it('should throw at once for a non-function callback, naming it', () => {
     expect(() => par([1]).map(42 as never)).toThrow(TypeError);
-    expect(() => par([1]).map(42 as never)).toThrow(/map\(f\): expected a function or a module task \{ module, name \}, got 42/);
+    expect(() => par([1]).map(42 as never)).toThrow(
+      /map\(f\): expected a function or a module task \{ module, name \}, got 42/,
+    );
     expect(() => par([1]).mapInit(() => 1, 'x' as never)).toThrow(/mapInit\(f\)/);
   });
 
@@ -143,7 +150,9 @@ describe('bad input', () => {
   });
 
   it('should reject bad sources and ranges', () => {
-    expect(() => par(5 as never)).toThrow(/par: source must be a Range, an array, an array-like or a typed array, got 5/);
+    expect(() => par(5 as never)).toThrow(
+      /par: source must be a Range, an array, an array-like or a typed array, got 5/,
+    );
     expect(() => range(0, 1.5)).toThrow(RangeError);
     expect(() => range(0, 1.5)).toThrow(/range: end must be a safe integer, got 1.5/);
     expect(() => range(5, 2)).toThrow(/end must not be less than start, got start 5 and end 2/);
@@ -151,7 +160,9 @@ describe('bad input', () => {
   });
 
   it('should reject a bad signal option', async () => {
-    await expect(pool.par([1]).sum({ signal: 'x' as never })).rejects.toThrow(/options.signal must be an AbortSignal/);
+    await expect(pool.par([1]).sum({ signal: 'x' as never })).rejects.toThrow(
+      /options.signal must be an AbortSignal/,
+    );
   });
 
   it('should reject a context that cannot be cloned, and stay usable', async () => {
@@ -165,7 +176,12 @@ describe('bad input', () => {
   });
 
   it('should reject a result that cannot be sent back', async () => {
-    await expect(pool.par([1, 2]).map(() => () => 1).collect()).rejects.toThrow(/could not be sent back/);
+    await expect(
+      pool
+        .par([1, 2])
+        .map(() => () => 1)
+        .collect(),
+    ).rejects.toThrow(/could not be sent back/);
     expect(await pool.par([1, 2]).sum()).toBe(3);
   });
 });
@@ -231,8 +247,40 @@ describe('abort', () => {
     expect(await pool.par(range(0, 10)).sum()).toBe(45);
   });
 
+  it('should terminate and replace a worker stuck in a callback after an abort', async () => {
+    const local = new ThreadPool({ numThreads: 2 });
+    try {
+      const controller = new AbortController();
+      const started = new Int32Array(new SharedArrayBuffer(4));
+      const pending = local
+        .par(range(0, 2))
+        .withMaxLen(1)
+        .with({ started })
+        .forEach(
+          (_i, { started }) => {
+            Atomics.add(started, 0, 1);
+            for (;;) {}
+          },
+          { signal: controller.signal },
+        );
+      while (Atomics.load(started, 0) < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+      controller.abort();
+      await expect(pending).rejects.toThrow(AbortError);
+      expect(await local.par(range(0, 100)).sum()).toBe(4950);
+    } finally {
+      await local.close();
+    }
+  });
+
   it('should reject at once when the signal already fired', async () => {
     await expect(pool.par([1]).collect({ signal: AbortSignal.abort() })).rejects.toThrow(AbortError);
-    await expect(pool.join(() => 1, () => 2, undefined, { signal: AbortSignal.abort() })).rejects.toThrow(AbortError);
+    await expect(
+      pool.join(
+        () => 1,
+        () => 2,
+        undefined,
+        { signal: AbortSignal.abort() },
+      ),
+    ).rejects.toThrow(AbortError);
   });
 });

@@ -24,7 +24,7 @@ describe('mapInit', () => {
             },
           };
         },
-        (state, i, { counts }) => {
+        (state, _i, { counts }) => {
           Atomics.add(counts, 2, 1);
           state.seen++;
           return state.seen;

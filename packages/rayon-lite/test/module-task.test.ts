@@ -1,5 +1,5 @@
-import { par, range, ThreadPool } from '@herd/rayon-lite';
-import { afterAll, describe, expect, it } from 'vitest';
+import { range, ThreadPool } from '@herd/rayon-lite';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { CountedCrossable } from './fixtures/counted-crossable.mjs';
 
 const pool = new ThreadPool({ numThreads: 2 });
@@ -25,7 +25,9 @@ describe('module tasks', () => {
   });
 
   it('should pass the context to a module task', async () => {
-    expect(await pool.par([1, 2, 3]).with({ factor: 10 }).map(task('scaled')).collect()).toEqual([10, 20, 30]);
+    expect(await pool.par([1, 2, 3]).with({ factor: 10 }).map(task('scaled')).collect()).toEqual([
+      10, 20, 30,
+    ]);
   });
 
   it('should reject a missing export with the loader error', async () => {
@@ -44,9 +46,11 @@ describe('context crossing', () => {
       .map((i, { counted }) => (counted.revived > 0 ? i : -1))
       .collect();
     expect(out).toEqual(Array.from({ length: 1000 }, (_, i) => i));
-    // 100 pieces on 2 workers: at most 2 revivals, and done() once per worker that had it.
+    // 100 pieces, 2 workers: at most 2 revivals. done() comes once per worker given the job, when
+    // it has finished with it (a helper that joined late may answer after the call resolved).
     expect(counted.revived).toBeGreaterThanOrEqual(1);
     expect(counted.revived).toBeLessThanOrEqual(2);
-    expect(counted.doneCalls).toBe(2);
+    await vi.waitFor(() => expect(counted.doneCalls).toBeGreaterThanOrEqual(counted.revived));
+    expect(counted.doneCalls).toBeLessThanOrEqual(2);
   });
 });

@@ -1,4 +1,4 @@
-import { par, range, ThreadPool } from '@herd/rayon-lite';
+import { range, ThreadPool } from '@herd/rayon-lite';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const pool = new ThreadPool({ numThreads: 2 });
@@ -8,7 +8,12 @@ const seq = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 describe('par(range)', () => {
   it('should collect a mapped range in order', async () => {
-    expect(await pool.par(range(0, 1000)).map((i) => i * 3).collect()).toEqual(seq(1000).map((i) => i * 3));
+    expect(
+      await pool
+        .par(range(0, 1000))
+        .map((i) => i * 3)
+        .collect(),
+    ).toEqual(seq(1000).map((i) => i * 3));
   });
 
   it('should start at the range start', async () => {
@@ -25,7 +30,12 @@ describe('par(range)', () => {
     expect(await empty.findAny(() => true)).toBeUndefined();
     expect(await empty.any(() => true)).toBe(false);
     expect(await empty.all(() => false)).toBe(true);
-    expect(await empty.reduce(() => 7, (a, b) => a + b)).toBe(7);
+    expect(
+      await empty.reduce(
+        () => 7,
+        (a, b) => a + b,
+      ),
+    ).toBe(7);
   });
 
   it('should handle a single item', async () => {
@@ -39,13 +49,19 @@ describe('par(range)', () => {
 describe('par(array)', () => {
   it('should keep the order of an array of objects', async () => {
     const people = seq(300).map((i) => ({ id: i, name: `p${i}` }));
-    const names = await pool.par(people).map((p) => p.name.toUpperCase()).collect();
+    const names = await pool
+      .par(people)
+      .map((p) => p.name.toUpperCase())
+      .collect();
     expect(names).toEqual(people.map((p) => p.name.toUpperCase()));
   });
 
   it('should pack a long array of numbers and keep -0 and NaN', async () => {
     const values = seq(5000).map((i) => (i === 7 ? -0 : i === 9 ? Number.NaN : i / 2));
-    const out = await pool.par(values).map((x) => x).collect();
+    const out = await pool
+      .par(values)
+      .map((x) => x)
+      .collect();
     expect(out).toEqual(values);
     expect(Object.is(out[7], -0)).toBe(true);
   });
@@ -56,7 +72,12 @@ describe('par(array)', () => {
 
   it('should collect numbers and other values mixed in one piece', async () => {
     const mixed = seq(100).map((i) => (i % 10 === 3 ? `s${i}` : i));
-    expect(await pool.par(range(0, 100)).map((i) => (i % 10 === 3 ? `s${i}` : i)).collect()).toEqual(mixed);
+    expect(
+      await pool
+        .par(range(0, 100))
+        .map((i) => (i % 10 === 3 ? `s${i}` : i))
+        .collect(),
+    ).toEqual(mixed);
   });
 });
 
@@ -86,7 +107,12 @@ describe('par(typed array)', () => {
 
 describe('adapters', () => {
   it('should filter', async () => {
-    expect(await pool.par(range(0, 50)).filter((i) => i % 7 === 0).collect()).toEqual([0, 7, 14, 21, 28, 35, 42, 49]);
+    expect(
+      await pool
+        .par(range(0, 50))
+        .filter((i) => i % 7 === 0)
+        .collect(),
+    ).toEqual([0, 7, 14, 21, 28, 35, 42, 49]);
   });
 
   it('should filterMap, dropping undefined and null', async () => {
@@ -106,9 +132,12 @@ describe('adapters', () => {
   });
 
   it('should reject a flatMap callback that returns no iterable, naming the item', async () => {
-    await expect(pool.par([1, 2]).flatMap(() => 5 as unknown as number[]).collect()).rejects.toThrow(
-      /flatMap callback threw on item 0/,
-    );
+    await expect(
+      pool
+        .par([1, 2])
+        .flatMap(() => 5 as unknown as number[])
+        .collect(),
+    ).rejects.toThrow(/flatMap callback threw on item 0/);
   });
 
   it('should enumerate by position in the source, before a filter', async () => {
@@ -124,15 +153,40 @@ describe('adapters', () => {
   });
 
   it('should refuse enumerate after filter, filterMap or flatMap', () => {
-    expect(() => pool.par([1]).filter(() => true).enumerate()).toThrow(TypeError);
-    expect(() => pool.par([1]).filterMap((x) => x).enumerate()).toThrow(/enumerate: must come before/);
-    expect(() => pool.par([1]).flatMap((x) => [x]).enumerate()).toThrow(/found flatMap/);
+    expect(() =>
+      pool
+        .par([1])
+        .filter(() => true)
+        .enumerate(),
+    ).toThrow(TypeError);
+    expect(() =>
+      pool
+        .par([1])
+        .filterMap((x) => x)
+        .enumerate(),
+    ).toThrow(/enumerate: must come before/);
+    expect(() =>
+      pool
+        .par([1])
+        .flatMap((x) => [x])
+        .enumerate(),
+    ).toThrow(/found flatMap/);
   });
 
   it('should pass the context as the last argument of every callback', async () => {
     const it2 = pool.par(range(0, 20)).with({ k: 3 });
-    expect(await it2.map((x, c) => x * c.k).filter((x, c) => x % c.k === 0).sum()).toBe(3 * 190);
-    expect(await it2.reduce((c) => c.k - 3, (a, b, c) => (a + b) * (c.k / 3))).toBe(190);
+    expect(
+      await it2
+        .map((x, c) => x * c.k)
+        .filter((x, c) => x % c.k === 0)
+        .sum(),
+    ).toBe(3 * 190);
+    expect(
+      await it2.reduce(
+        (c) => c.k - 3,
+        (a, b, c) => (a + b) * (c.k / 3),
+      ),
+    ).toBe(190);
     expect(await it2.any((x, c) => x === c.k)).toBe(true);
   });
 
@@ -213,7 +267,12 @@ describe('withMinLen / withMaxLen', () => {
       [100, Number.POSITIVE_INFINITY],
       [2000, 10],
     ] as const) {
-      const out = await pool.par(range(0, 1003)).withMinLen(min).withMaxLen(max).map((i) => i * 2).collect();
+      const out = await pool
+        .par(range(0, 1003))
+        .withMinLen(min)
+        .withMaxLen(max)
+        .map((i) => i * 2)
+        .collect();
       expect(out).toEqual(expected);
     }
   });
@@ -235,7 +294,9 @@ describe('withMinLen / withMaxLen', () => {
 
   it('should reject bad lengths', () => {
     expect(() => pool.par([1]).withMinLen(0)).toThrow(RangeError);
-    expect(() => pool.par([1]).withMaxLen(1.5)).toThrow(/withMaxLen\(n\): n must be an integer >= 1 or Infinity, got 1.5/);
+    expect(() => pool.par([1]).withMaxLen(1.5)).toThrow(
+      /withMaxLen\(n\): n must be an integer >= 1 or Infinity, got 1.5/,
+    );
     expect(() => pool.par([1]).withMinLen('3' as unknown as number)).toThrow(TypeError);
   });
 });

@@ -16,7 +16,8 @@ export default defineScenario(({ quick }) => {
   const n = quick ? 1_000_000 : 4_000_000;
   const expected = heavySum(0, n);
   const check = (sum: number) => {
-    if (Math.abs(sum - expected) > Math.abs(expected) * 1e-9) throw new Error(`sum ${sum}, expected ${expected}`);
+    if (Math.abs(sum - expected) > Math.abs(expected) * 1e-9)
+      throw new Error(`sum ${sum}, expected ${expected}`);
   };
   let pool: ThreadPool;
   let piscina: Piscina;

@@ -45,20 +45,29 @@ export default defineScenario(({ quick }) => {
         },
         async run() {
           for (let k = 0; k < calls; k++) {
-            check(await par(range(0, ITEMS), { pool }).map((i) => i * 2).sum());
+            check(
+              await par(range(0, ITEMS), { pool })
+                .map((i) => i * 2)
+                .sum(),
+            );
           }
         },
         teardown: () => pool.close(),
       },
       {
-        // Sixteen items in one piece: one worker takes part instead of every worker.
+        // The same call in one piece of sixteen items instead of sixteen pieces of one.
         name: 'par, one piece',
         setup() {
           onePiecePool = new ThreadPool({ numThreads: THREADS });
         },
         async run() {
           for (let k = 0; k < calls; k++) {
-            check(await par(range(0, ITEMS), { pool: onePiecePool }).withMinLen(ITEMS).map((i) => i * 2).sum());
+            check(
+              await par(range(0, ITEMS), { pool: onePiecePool })
+                .withMinLen(ITEMS)
+                .map((i) => i * 2)
+                .sum(),
+            );
           }
         },
         teardown: () => onePiecePool.close(),

@@ -16,7 +16,8 @@ export default defineScenario(({ quick }) => {
   let expected = 0;
   for (let i = 0; i < n; i++) expected += array[i]! * 1.5 + 1;
   const check = (sum: number) => {
-    if (Math.abs(sum - expected) > Math.abs(expected) * 1e-9) throw new Error(`sum ${sum}, expected ${expected}`);
+    if (Math.abs(sum - expected) > Math.abs(expected) * 1e-9)
+      throw new Error(`sum ${sum}, expected ${expected}`);
   };
   let pool: ThreadPool;
   let arrayPool: ThreadPool;
@@ -27,7 +28,10 @@ export default defineScenario(({ quick }) => {
     unit: 'number',
     baseline: 'Array map().reduce()',
     cases: [
-      { name: 'Array map().reduce()', run: () => check(array.map((x) => x * 1.5 + 1).reduce((a, b) => a + b, 0)) },
+      {
+        name: 'Array map().reduce()',
+        run: () => check(array.map((x) => x * 1.5 + 1).reduce((a, b) => a + b, 0)),
+      },
       {
         name: 'for loop',
         run() {
@@ -41,7 +45,12 @@ export default defineScenario(({ quick }) => {
         setup() {
           pool = new ThreadPool({ numThreads: THREADS });
         },
-        run: async () => check(await par(shared, { pool }).map((x) => x * 1.5 + 1).sum()),
+        run: async () =>
+          check(
+            await par(shared, { pool })
+              .map((x) => x * 1.5 + 1)
+              .sum(),
+          ),
         teardown: () => pool.close(),
       },
       {
@@ -50,7 +59,12 @@ export default defineScenario(({ quick }) => {
         setup() {
           arrayPool = new ThreadPool({ numThreads: THREADS });
         },
-        run: async () => check(await par(array, { pool: arrayPool }).map((x) => x * 1.5 + 1).sum()),
+        run: async () =>
+          check(
+            await par(array, { pool: arrayPool })
+              .map((x) => x * 1.5 + 1)
+              .sum(),
+          ),
         teardown: () => arrayPool.close(),
       },
     ],

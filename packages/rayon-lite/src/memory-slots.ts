@@ -1,0 +1,65 @@
+/**
+ * Job memories of a pool, carved from one SharedArrayBuffer that every worker received when it
+ * started. A call then posts a slot number instead of a new SharedArrayBuffer: posting a SAB and
+ * collecting it afterwards costs more than a tiny call's whole work. Calls with more pieces than
+ * a slot holds, or that find every slot taken, get a buffer of their own.
+ *
+ * ```
+ * buffer: [ slot 0 | slot 1 | … | slot SLOT_COUNT-1 ], each SLOT_BYTES, laid out by jobMemory()
+ * ```
+ */
+import { type JobMemory, jobMemory, jobMemoryBytes } from './job-memory.js';
+
+/** Pieces a slot holds: the default split makes 8 per thread, so 256 covers 32 threads. */
+export const SLOT_PIECES = 256;
+const SLOT_COUNT = 32;
+/** Bytes of one slot (a multiple of 8, so every slot starts 8-aligned). */
+export const SLOT_BYTES = Math.ceil(jobMemoryBytes(SLOT_PIECES) / 8) * 8;
+
+/** Where a call's memory is, as the job message says it. */
+export interface MemoryRef {
+  /** The call's own buffer, or null for a slot of the pool's buffer. */
+  memory: SharedArrayBuffer | null;
+  slot: number;
+}
+
+/** A call's memory and how to hand it back. */
+export interface MemoryLease {
+  memory: JobMemory;
+  ref: MemoryRef;
+  release(): void;
+}
+
+export class MemorySlots {
+  readonly buffer = new SharedArrayBuffer(SLOT_BYTES * SLOT_COUNT);
+  readonly #free: number[] = Array.from({ length: SLOT_COUNT }, (_, k) => SLOT_COUNT - 1 - k);
+
+  /** Zeroed memory for a call of `pieces` pieces. */
+  lease(pieces: number): MemoryLease {
+    const slot = pieces <= SLOT_PIECES ? this.#free.pop() : undefined;
+    if (slot === undefined) {
+      const memory = jobMemory(pieces);
+      return { memory, ref: { memory: memory.buffer, slot: -1 }, release: () => {} };
+    }
+    const memory = jobMemory(pieces, this.buffer, slot * SLOT_BYTES);
+    memory.control.fill(0);
+    memory.states.fill(0);
+    let released = false;
+    return {
+      memory,
+      ref: { memory: null, slot },
+      release: () => {
+        if (released) return;
+        released = true;
+        this.#free.push(slot);
+      },
+    };
+  }
+}
+
+/** The worker side: the memory a job message points to. */
+export function memoryOf(ref: MemoryRef, pieces: number, slots: SharedArrayBuffer): JobMemory {
+  return ref.memory === null
+    ? jobMemory(pieces, slots, ref.slot * SLOT_BYTES)
+    : jobMemory(pieces, ref.memory);
+}
