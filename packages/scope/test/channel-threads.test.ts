@@ -194,17 +194,23 @@ describe('syncChannel between threads', () => {
 
   it('should time out recvTimeout in a thread and still receive afterwards', async () => {
     const [tx, rx] = syncChannel(1);
+    const [timedOutTx, timedOutRx] = syncChannel(1);
     const result = await scope(async (s) => {
-      const receiver = s.spawn((rx: Receiver) => {
-        let timedOut = false;
-        try {
-          rx.recvTimeout(20);
-        } catch (error) {
-          timedOut = (error as Error).name === 'TimeoutError';
-        }
-        return [timedOut, rx.recvTimeout(10_000)];
-      }, rx);
-      await new Promise((resolve) => setTimeout(resolve, 60));
+      const receiver = s.spawn(
+        (rx: Receiver, timedOutTx: Sender) => {
+          let timedOut = false;
+          try {
+            rx.recvTimeout(20);
+          } catch (error) {
+            timedOut = (error as Error).name === 'TimeoutError';
+          }
+          timedOutTx.send(1); // only now may the value come: thread start time varies with load
+          return [timedOut, rx.recvTimeout(10_000)];
+        },
+        rx,
+        timedOutTx,
+      );
+      await timedOutRx.recvAsync();
       await tx.sendAsync(9);
       return receiver.join();
     });

@@ -101,7 +101,10 @@ function loadReviver(module: string, revive: string): Promise<(data: unknown) =>
   return reviver;
 }
 
-async function reviveMarker(marker: CrossingMarker, revived: Map<CrossingMarker, Promise<unknown>>): Promise<unknown> {
+async function reviveMarker(
+  marker: CrossingMarker,
+  revived: Map<CrossingMarker, Promise<unknown>>,
+): Promise<unknown> {
   let live = revived.get(marker);
   if (!live) {
     live = loadReviver(marker.module, marker.revive).then((revive) => revive(marker.data));
