@@ -101,9 +101,11 @@ describe('ThreadPool', () => {
         const until = Date.now() + 200;
         while (Date.now() < until) {}
       });
+    // Handled before close() rejects it, so the rejection is never unhandled.
+    const pendingRejected = expect(pending).rejects.toThrow(PoolClosedError);
     await new Promise((resolve) => setTimeout(resolve, 20));
     await pool.close();
-    await expect(pending).rejects.toThrow(PoolClosedError);
+    await pendingRejected;
     await expect(pool.par([1]).sum()).rejects.toThrow(PoolClosedError);
     await expect(
       pool.join(
