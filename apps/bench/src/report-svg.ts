@@ -74,8 +74,8 @@ function targetNote(target: TargetResult): { text: string; className: string } {
   const wanted = `≥${formatTargetRatio(target.ratio)} vs ${target.vs}`;
   if (target.met === null) return { text: `${wanted}: n/a`, className: 'muted' };
   return target.met
-    ? { text: `${wanted}: met ✓`, className: 'good' }
-    : { text: `${wanted}: not met ✗`, className: 'bad' };
+    ? { text: `${wanted} ✓ met`, className: 'good' }
+    : { text: `${wanted} ✗ not met`, className: 'bad' };
 }
 
 interface Columns {
@@ -127,15 +127,14 @@ function caseRow(
       `<line class="${target.met ? 'met' : 'unmet'}" x1="${n(tx)}" y1="${n(top + 2)}" x2="${n(tx)}" y2="${n(top + rowHeight - 2)}"/>`,
     );
   }
-  if (targets.length > 0) {
-    const notes = targets.map(targetNote);
-    const className = notes.every((note) => note.className === notes[0]!.className)
-      ? notes[0]!.className
-      : 'text';
+  // One line per target, each in its own colour, centred on the row: a row can carry two.
+  const notes = targets.map(targetNote);
+  notes.forEach((note, i) => {
+    const y = middle + 4 + (i - (notes.length - 1) / 2) * 12;
     parts.push(
-      `<text class="${className}" x="${n(columns.noteLeft)}" y="${n(middle + 4)}" font-size="11">${escapeXml(notes.map((note) => note.text).join(' · '))}</text>`,
+      `<text class="${note.className}" x="${n(columns.noteLeft)}" y="${n(y)}" font-size="11">${escapeXml(note.text)}</text>`,
     );
-  }
+  });
   return parts;
 }
 
@@ -178,7 +177,7 @@ export function renderSvg(suite: SuiteResult): string {
   );
   const labelWidth = Math.min(300, Math.max(120, longestLabel + 8));
   const hasTargets = scenarios.some((s) => s.targets.length > 0);
-  const noteWidth = hasTargets ? 200 : 0;
+  const noteWidth = hasTargets ? 250 : 0;
   const columns: Columns = {
     labelRight: pad + labelWidth,
     chartLeft: pad + labelWidth + valueGutter,
