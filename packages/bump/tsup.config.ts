@@ -4,6 +4,8 @@ export default defineConfig({
   entry: { index: 'src/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
+  // Classes keep their names (esbuild would otherwise print `_Bump` for a class with statics).
+  keepNames: true,
   platform: 'node',
   target: 'node20',
   sourcemap: true,

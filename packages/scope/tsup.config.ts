@@ -8,6 +8,8 @@ export default defineConfig({
   shims: true,
   // The worker entry stays one file.
   splitting: false,
+  // Classes keep their names (esbuild would otherwise print `_Bump` for a class with statics).
+  keepNames: true,
   platform: 'node',
   target: 'node20',
   sourcemap: true,

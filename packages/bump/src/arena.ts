@@ -1,4 +1,4 @@
-import type { AllocError } from './errors.js';
+import { AllocError } from './errors.js';
 import type { Memory, Ptr } from './memory.js';
 import {
   type ElementOf,
@@ -289,13 +289,18 @@ export abstract class Arena {
 
   private allocChecked(size: number, align: number): Ptr {
     this.validate(size, align);
+    const max = this.maxAllocation();
+    if (size > max) {
+      throw new AllocError(`size must be at most ${max} (the arena's reservation), got ${size}`, size, null);
+    }
     const p = this.reserve(size, align);
     if (p < 0) throw this.allocError(size, align);
     return p;
   }
 
+  /** Bad input only: a size larger than any arena could hold is an `AllocError`, not bad input. */
   private validate(size: unknown, align: unknown): void {
-    checkSize(size, 'size', this.maxAllocation(), "the arena's reservation");
+    checkSize(size, 'size', Number.MAX_SAFE_INTEGER);
     checkAlign(align);
   }
 }

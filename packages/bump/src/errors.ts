@@ -1,6 +1,9 @@
 /**
  * Thrown when an allocation does not fit: the arena's allocation limit or its reserved address
- * space would be exceeded. The arena is unchanged after it. `tryAlloc*` return `null` instead.
+ * space would be exceeded, or one allocation asks for more than the whole reservation. The arena
+ * is unchanged after it. `tryAlloc*` return `null` instead.
+ *
+ * It is a `RangeError`, as the platform's own allocation failures are (`new ArrayBuffer(2 ** 60)`).
  *
  * @example
  * ```ts
@@ -8,7 +11,7 @@
  * try { bump.alloc(1 << 20); } catch (e) { if (e instanceof AllocError) console.log(e.size); }
  * ```
  */
-export class AllocError extends Error {
+export class AllocError extends RangeError {
   override name = 'AllocError';
   /** The requested size in bytes. */
   readonly size: number;
@@ -21,3 +24,18 @@ export class AllocError extends Error {
     this.limit = limit;
   }
 }
+
+/**
+ * Where Herd's packages list their error classes, so that `@herd/scope` rebuilds an error thrown
+ * in a worker as the same class on the other side (it cannot import every package).
+ * @internal
+ */
+export function registerErrorClass(name: string, ctor: new (...args: never[]) => Error): void {
+  const key = Symbol.for('@herd/error-classes');
+  const global = globalThis as unknown as Record<symbol, Map<string, unknown> | undefined>;
+  const registry = global[key] ?? new Map<string, unknown>();
+  global[key] = registry;
+  registry.set(name, ctor);
+}
+
+registerErrorClass('AllocError', AllocError);

@@ -2,7 +2,7 @@ export { Arena, NO_CHUNK_POS } from './arena.js';
 export { Bump, type BumpOptions } from './bump.js';
 export { BumpString } from './bump-string.js';
 export { BumpVec } from './bump-vec.js';
-export { AllocError } from './errors.js';
+export { AllocError, registerErrorClass } from './errors.js';
 export { Memory, type Ptr } from './memory.js';
 export {
   type FieldGetter,

@@ -1,3 +1,4 @@
+import { AllocError } from './errors.js';
 import {
   isTypedArray,
   isTypedArrayConstructor,
@@ -47,8 +48,10 @@ export function checkLength(value: unknown, name: string, bytesPerElement: numbe
     throw new RangeError(`${name} must be a non-negative integer, got ${show(value)}`);
   }
   if (value * bytesPerElement > maxBytes) {
-    throw new RangeError(
+    throw new AllocError(
       `${name} of ${value} elements (${value * bytesPerElement} bytes) exceeds the arena's reservation of ${maxBytes} bytes`,
+      value * bytesPerElement,
+      null,
     );
   }
   return value;

@@ -109,6 +109,16 @@ describe('Bump', () => {
       });
     });
 
+    it('should throw AllocError, a RangeError naming size, for a size over the whole reservation', () => {
+      const bump = new Bump({ maxBytes: 2 ** 16 });
+      expect(() => bump.alloc(2 ** 17)).toThrow(AllocError);
+      expect(() => bump.alloc(2 ** 40)).toThrow(/size must be at most/);
+      expect(new AllocError('x', 1, null)).toBeInstanceOf(RangeError);
+      expect(bump.tryAlloc(2 ** 40)).toBeNull();
+      expect(() => bump.allocSlice(Float64Array, 2 ** 20)).toThrow(AllocError);
+      expect(bump.allocatedBytes()).toBe(0);
+    });
+
     it.each([
       ['negative', -1, RangeError],
       ['fractional', 1.5, RangeError],

@@ -1,3 +1,5 @@
+import { registerErrorClass } from '@herd/bump';
+
 /**
  * Thrown by `herd.reset()` while members are leased (Rust needs `&mut Herd` to reset, which no
  * leased member allows), and by `herd.get()` when every member slot is leased.
@@ -33,3 +35,6 @@ export class HerdBusyError extends Error {
 export class MemberReleasedError extends Error {
   override name = 'MemberReleasedError';
 }
+
+registerErrorClass('HerdBusyError', HerdBusyError);
+registerErrorClass('MemberReleasedError', MemberReleasedError);

@@ -165,6 +165,16 @@ export class HerdState {
     }
   }
 
+  /**
+   * Gives back the chunk `[start, end)` if it is still the last one carved; returns whether it did.
+   * Used when a member's failed `allocSliceFillWith` made it carve for nothing.
+   */
+  uncarve(start: number, end: number): boolean {
+    return (
+      Atomics.compareExchange(this.words, H_CARVE, (end / 16) | 0, (start / 16) | 0) === ((end / 16) | 0)
+    );
+  }
+
   /** Members leased now, in every thread. */
   leased(): number {
     return Atomics.load(this.words, H_LEASED);

@@ -30,6 +30,9 @@ export class Member extends Arena {
   private lease: Lease | null;
   private start: number;
   private nextChunkSize: number;
+  /** The chunk before the current one, for giving the current one back (`undoChunks`). */
+  private previousStart = 0;
+  private previousNextChunkSize = 0;
 
   /** @internal Made by `herd.get()`. */
   constructor(state: HerdState, lease: Lease) {
@@ -95,12 +98,29 @@ export class Member extends Arena {
     const needed = roundUp16(size + (align > 16 ? align - 16 : 0));
     const chunk = this.state.carve(needed, Math.max(needed, this.nextChunkSize));
     if (chunk === null) return false;
+    this.previousStart = this.start;
+    this.previousNextChunkSize = this.nextChunkSize;
     this.start = chunk.start;
     this.pos = chunk.start;
     this.end = chunk.end;
     this.nextChunkSize = Math.min(this.nextChunkSize * 2, MAX_MEMBER_CHUNK);
     this.chunkEpoch++;
     return true;
+  }
+
+  /**
+   * @internal A failed fill took a new chunk for nothing: give it back to the herd when no member
+   * carved after it, else keep it (empty) as this member's chunk, so failures never pile up.
+   */
+  protected override undoChunks(epoch: number, pos: number, end: number): void {
+    if (this.chunkEpoch - epoch === 1 && this.state.uncarve(this.start, this.end)) {
+      this.start = this.previousStart;
+      this.pos = pos;
+      this.end = end;
+      this.nextChunkSize = this.previousNextChunkSize;
+    } else {
+      this.pos = this.start;
+    }
   }
 
   /** @internal */

@@ -1,6 +1,6 @@
-import { AllocError } from '@herd/bump';
+import { AllocError as BumpAllocError } from '@herd/bump';
 import { describe, expect, it } from 'vitest';
-import { Herd, HerdBusyError, MemberReleasedError } from '../src/index.js';
+import { AllocError, Herd, HerdBusyError, MemberReleasedError } from '../src/index.js';
 import { assertDisjoint } from './helpers.js';
 
 const small = () => new Herd({ maxBytes: 1 << 20, chunkSize: 1024 });
@@ -145,6 +145,49 @@ describe('Herd', () => {
     const c = herd.get();
     expect(c.alloc(1000)).toBeGreaterThan(0);
     c.release();
+  });
+
+  it('should give back the chunk a failed allocSliceFillWith took, so failures never pile up', () => {
+    const herd = new Herd({ maxBytes: 1 << 24, chunkSize: 1 << 16 });
+    const bump = herd.get();
+    const first = bump.alloc(8);
+    const before = herd.allocatedBytes();
+    for (let round = 0; round < 6; round++) {
+      expect(() =>
+        bump.allocSliceFillWith(Float64Array, 100_000, (i) => {
+          if (i === 99_999) throw new Error('fill failed');
+          return i;
+        }),
+      ).toThrow('fill failed');
+      expect(herd.allocatedBytes()).toBe(before);
+    }
+    expect(bump.alloc(8)).toBe(first + 8);
+    const other = herd.get();
+    expect(() =>
+      bump.allocSliceFillWith(Float64Array, 100_000, () => {
+        other.alloc(8); // another member carves after this one's new chunk: that chunk is kept, empty
+        throw new Error('again');
+      }),
+    ).toThrow('again');
+    const kept = herd.allocatedBytes();
+    expect(kept).toBeGreaterThan(before + 800_000);
+    expect(() =>
+      bump.allocSliceFillWith(Float64Array, 100_000, () => {
+        throw new Error('and again');
+      }),
+    ).toThrow('and again');
+    expect(herd.allocatedBytes()).toBe(kept);
+    bump.release();
+    other.release();
+  });
+
+  it('should export AllocError and rebuild its errors by name across threads', () => {
+    expect(AllocError).toBe(BumpAllocError);
+    const registry = (globalThis as unknown as Record<symbol, Map<string, unknown>>)[
+      Symbol.for('@herd/error-classes')
+    ]!;
+    expect(registry.get('HerdBusyError')).toBe(HerdBusyError);
+    expect(registry.get('MemberReleasedError')).toBe(MemberReleasedError);
   });
 
   it('should refuse a get when every member slot is leased, and recover after a release', () => {

@@ -170,7 +170,6 @@ export class WorkerSet {
 
   #await(slot: Slot, id: number, crossings: Crossing[]): Promise<Outcome> {
     return new Promise<Outcome>((resolve) => {
-      if (slot.pending.size === 0) slot.worker?.ref();
       slot.pending.set(id, (outcome) => {
         const threadId = slot.threadId;
         for (const crossing of crossings) {
@@ -178,6 +177,7 @@ export class WorkerSet {
         }
         resolve(outcome);
       });
+      this.#holdProcess(slot);
     });
   }
 
@@ -193,7 +193,6 @@ export class WorkerSet {
     slot.threadId = threadId;
     slot.online = false;
     slot.lastError = undefined;
-    worker.unref();
     worker.on('online', () => {
       slot.online = true;
     });
@@ -231,11 +230,28 @@ export class WorkerSet {
       // the next call, so a broken install does not respawn in a loop.
       if (!this.#closed && wasOnline) this.#start(slot);
     });
+    // Last, after the 'message' listener: adding the first 'message' listener to a Worker refs its
+    // MessagePort again (Node's setupPortReferencing), so an unref() made before it would leave
+    // the port ref'd and the process alive until this worker's next call.
+    this.#holdProcess(slot);
     return worker;
   }
 
+  /**
+   * Refs the slot's worker (its thread handle and its MessagePort) while a job is pending on it,
+   * unrefs it otherwise: the pool never keeps the process alive on its own, and an awaited call
+   * always finishes. Called after every change of `pending` and of `worker`; ref() and unref()
+   * only set a flag, so calling it again is harmless.
+   */
+  #holdProcess(slot: Slot): void {
+    const worker = slot.worker;
+    if (worker === null) return;
+    if (slot.pending.size > 0) worker.ref();
+    else worker.unref();
+  }
+
   #becameIdle(slot: Slot): void {
-    slot.worker?.unref();
+    this.#holdProcess(slot);
     const calls = slot.doneLater;
     slot.doneLater = [];
     for (const call of calls) {

@@ -56,7 +56,8 @@ export function checkValue(value: unknown): asserts value is number {
 }
 
 export function checkTimeout(ms: unknown): asserts ms is number {
-  if (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0) {
+  if (typeof ms !== 'number') throw new TypeError(`ms must be a number, got ${typeof ms}`);
+  if (Number.isNaN(ms) || ms < 0) {
     throw new RangeError(`ms must be a number >= 0, got ${String(ms)}`);
   }
 }

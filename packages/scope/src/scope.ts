@@ -66,7 +66,10 @@ function checkOptions(options: unknown): ScopeOptions {
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new TypeError(`options.signal must be an AbortSignal, got ${String(signal)}`);
   }
-  if (timeout !== undefined && (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0)) {
+  if (timeout !== undefined && typeof timeout !== 'number') {
+    throw new TypeError(`options.timeout must be a number of milliseconds, got ${typeof timeout}`);
+  }
+  if (timeout !== undefined && (Number.isNaN(timeout) || timeout < 0)) {
     throw new RangeError(`options.timeout must be a number of milliseconds >= 0, got ${String(timeout)}`);
   }
   if (execArgv !== undefined && (!Array.isArray(execArgv) || execArgv.some((a) => typeof a !== 'string'))) {

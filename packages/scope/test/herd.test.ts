@@ -1,4 +1,4 @@
-import { Herd } from '@herd/herd';
+import { AllocError, Herd, MemberReleasedError } from '@herd/herd';
 import { liveThreads, type Receiver, type Sender, scope, syncChannel, ThreadError } from '@herd/scope';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
@@ -62,6 +62,32 @@ describe('scope with a Herd', () => {
     expect((error as ThreadError).exitCode).toBe(7);
     expect(herd.leased()).toBe(0);
     herd.reset();
+  });
+
+  it("should bring the herd's own errors back as their classes", async () => {
+    const herd = new Herd({ maxBytes: 1 << 20 });
+    const failure = (body: (herd: Herd) => void): Promise<ThreadError> =>
+      scope((s) => {
+        s.spawn(body, herd);
+      }).then(
+        () => {
+          throw new Error('the thread should have failed');
+        },
+        (error: unknown) => error as ThreadError,
+      );
+    const released = await failure((herd) => {
+      const bump = herd.get();
+      bump.release();
+      bump.alloc(8);
+    });
+    expect(released).toBeInstanceOf(ThreadError);
+    expect(released.cause).toBeInstanceOf(MemberReleasedError);
+    const full = await failure((herd) => {
+      herd.get().alloc(2 ** 30);
+    });
+    expect(full.cause).toBeInstanceOf(AllocError);
+    expect((full.cause as AllocError).size).toBe(2 ** 30);
+    expect(herd.leased()).toBe(0);
   });
 
   it('should let threads allocate strings that outlive them and are read by pointer', async () => {

@@ -57,12 +57,30 @@ function cloneable(value: unknown): unknown {
   }
 }
 
+/** Named by string, not `.name`: a bundler may rename a class (`_TimeoutError`). */
+const ours: Array<[ErrorCtor, string]> = [
+  [ChannelClosedError, 'ChannelClosedError'],
+  [TimeoutError, 'TimeoutError'],
+  [AbortError, 'AbortError'],
+];
+
+/**
+ * Error classes other Herd packages registered (`AllocError`, `HerdBusyError`, ...), by name. This
+ * package cannot import them; each registers itself under this symbol when it loads.
+ */
+function registered(): Map<string, ErrorCtor> | undefined {
+  return (globalThis as unknown as Record<symbol, Map<string, ErrorCtor> | undefined>)[
+    Symbol.for('@herd/error-classes')
+  ];
+}
+
 function typeOf(error: Error): string {
   if (typeof DOMException !== 'undefined' && error instanceof DOMException) return 'DOMException';
   if (error instanceof AggregateError) return 'AggregateError';
   if (error instanceof ThreadError) return 'ThreadError';
-  for (const ours of [ChannelClosedError, TimeoutError, AbortError])
-    if (error instanceof ours) return ours.name;
+  for (const [ctor, name] of ours) if (error instanceof ctor) return name;
+  const name = String(error.name);
+  if (registered()?.get(name) === error.constructor) return name;
   for (let proto = Object.getPrototypeOf(error); proto !== null; proto = Object.getPrototypeOf(proto)) {
     const ctor = proto.constructor as Function | undefined;
     if (ctor && builtins[ctor.name] === ctor) return ctor.name;
@@ -147,8 +165,13 @@ function decode(wire: ErrorWire): unknown {
       exitCode?: number;
     };
     error = new ThreadError(wire.message, { index, threadId, exitCode });
+  } else if (builtins[wire.type]) {
+    error = new builtins[wire.type]!(wire.message);
   } else {
-    error = new (builtins[wire.type] ?? Error)(wire.message);
+    // A registered Herd class: made without running its constructor, whose parameters vary.
+    const ctor = registered()?.get(wire.type);
+    error = ctor ? (Object.create(ctor.prototype) as Error) : new Error(wire.message);
+    if (ctor) define(error, 'message', wire.message);
   }
   if (error.name !== wire.name) define(error, 'name', wire.name);
   define(error, 'stack', wire.stack);
