@@ -3,7 +3,7 @@
  * job, replacing the ones that die, and keeping the process alive only while a job is pending.
  */
 import { Worker } from 'node:worker_threads';
-import type { Crossing } from '@herd/scope/runtime';
+import { type Crossing, workerExecArgv } from '@herd/scope/runtime';
 import { type MemoryLease, MemorySlots } from './memory-slots.js';
 import type { Job, JobReply, WorkerMessage } from './protocol.js';
 
@@ -184,6 +184,7 @@ export class WorkerSet {
   #start(slot: Slot): Worker {
     const doorbell = new Int32Array(new SharedArrayBuffer(8));
     const worker = new Worker(WORKER_URL, {
+      execArgv: workerExecArgv(),
       workerData: { slots: this.#memory.buffer, doorbell: doorbell.buffer },
     });
     // Read now: a worker's threadId turns -1 once it has exited.

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -81,4 +81,18 @@ describe('a process that used a pool and did not close it', () => {
     },
     HANG_MS + 10_000,
   );
+});
+
+describe('a pool started from `node --input-type=module -e`', () => {
+  it('should start its workers without the flag they refuse, and exit by itself', () => {
+    const entry = new URL('../dist/index.js', import.meta.url).href;
+    const code = `import { par, range } from '${entry}'; console.log(await par(range(0, 100)).sum());`;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
+      encoding: 'utf8',
+      timeout: HANG_MS,
+    });
+    expect(child.stderr).toBe('');
+    expect(child.stdout.trim()).toBe('4950');
+    expect(child.status).toBe(0);
+  });
 });

@@ -4,6 +4,7 @@ import type { Crossing } from './runtime/crossing.js';
 import { decodeError } from './runtime/error-codec.js';
 import type { TaskWire } from './runtime/task-codec.js';
 import { encodeValues } from './runtime/value-codec.js';
+import { workerExecArgv } from './runtime/worker-exec-argv.js';
 import type { ThreadData, ThreadResult } from './thread-protocol.js';
 
 /** How a thread ended: its return value, or why it failed. */
@@ -69,7 +70,7 @@ export class Thread {
     try {
       this.#worker = new Worker(new URL('./worker.js', import.meta.url), {
         workerData,
-        ...(options.execArgv ? { execArgv: options.execArgv } : {}),
+        execArgv: workerExecArgv(options.execArgv),
         ...(options.env ? { env: options.env } : {}),
       });
     } catch (error) {

@@ -6,3 +6,4 @@ export { explainError } from './explain-error.js';
 export type { Task, TaskWire } from './task-codec.js';
 export { encodeTask, loadTask } from './task-codec.js';
 export { encodeValues, reviveValues } from './value-codec.js';
+export { workerExecArgv } from './worker-exec-argv.js';

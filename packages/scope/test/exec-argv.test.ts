@@ -1,0 +1,41 @@
+import { spawnSync } from 'node:child_process';
+import { workerExecArgv } from '@herd/scope/runtime';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const original = process.execArgv;
+afterEach(() => {
+  process.execArgv = original;
+});
+
+describe('workerExecArgv', () => {
+  it('should drop the --input-type flag a worker refuses, in both spellings, and keep the rest', () => {
+    process.execArgv = [
+      '--input-type=module',
+      '--stack-size=2000',
+      '--input-type',
+      'commonjs',
+      '--no-warnings',
+    ];
+    expect(workerExecArgv()).toEqual(['--stack-size=2000', '--no-warnings']);
+  });
+
+  it("should pass the caller's own flags through untouched", () => {
+    process.execArgv = ['--input-type=module'];
+    expect(workerExecArgv(['--input-type=module', '--inspect'])).toEqual([
+      '--input-type=module',
+      '--inspect',
+    ]);
+  });
+
+  it('should let a scope started from `node --input-type=module -e` run its threads', () => {
+    const entry = new URL('../dist/index.js', import.meta.url).href;
+    const code = `import { scope } from '${entry}'; console.log(await scope((s) => s.spawn((a) => a + 1, 41).join()));`;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(child.stderr).toBe('');
+    expect(child.stdout.trim()).toBe('42');
+    expect(child.status).toBe(0);
+  });
+});
