@@ -19,6 +19,11 @@ describe('workerExecArgv', () => {
     expect(workerExecArgv()).toEqual(['--stack-size=2000', '--no-warnings']);
   });
 
+  it('should let the worker inherit the flags when none is refused', () => {
+    process.execArgv = ['--expose-gc', '--no-warnings'];
+    expect(workerExecArgv()).toBeUndefined();
+  });
+
   it("should pass the caller's own flags through untouched", () => {
     process.execArgv = ['--input-type=module'];
     expect(workerExecArgv(['--input-type=module', '--inspect'])).toEqual([
@@ -37,5 +42,16 @@ describe('workerExecArgv', () => {
     expect(child.stderr).toBe('');
     expect(child.stdout.trim()).toBe('42');
     expect(child.status).toBe(0);
+  });
+
+  it('should let a scope started with a V8 flag such as --expose-gc run its threads', () => {
+    const entry = new URL('../dist/index.js', import.meta.url).href;
+    const code = `import('${entry}').then(({ scope }) => scope((s) => s.spawn(() => 7).join())).then(console.log);`;
+    const child = spawnSync(process.execPath, ['--expose-gc', '-e', code], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(child.stderr).toBe('');
+    expect(child.stdout.trim()).toBe('7');
   });
 });

@@ -1,8 +1,10 @@
 /**
- * The `execArgv` to start a worker with: the caller's own when given, else this process's
- * `execArgv` less the flags a worker refuses. Node hands a worker the parent's flags by default,
- * and `node --input-type=module -e '...'` would then make every worker fail to start
- * (`ERR_INPUT_TYPE_NOT_ALLOWED`).
+ * The `execArgv` to start a worker with: the caller's own when given; else `undefined`, so the
+ * worker inherits this process's flags as Node does (an explicit list would be checked, and
+ * V8 flags such as `--expose-gc` refused); except when this process runs with `--input-type`,
+ * which a worker refuses (`ERR_INPUT_TYPE_NOT_ALLOWED`, as under `node --input-type=module -e`):
+ * then this process's flags without it (Node then checks them, so a V8 flag next to
+ * `--input-type` makes the worker refuse to start: pass `execArgv` yourself in that case).
  *
  * @param execArgv - flags the user asked for, if any
  * @returns the flags for `new Worker(url, { execArgv })`
@@ -11,10 +13,12 @@
  * new Worker(url, { execArgv: workerExecArgv(options.execArgv) });
  * ```
  */
-export function workerExecArgv(execArgv?: readonly string[]): string[] {
+export function workerExecArgv(execArgv?: readonly string[]): string[] | undefined {
   if (execArgv) return [...execArgv];
-  const flags: string[] = [];
   const inherited = process.execArgv;
+  if (!inherited.some((flag) => flag === '--input-type' || flag.startsWith('--input-type=')))
+    return undefined;
+  const flags: string[] = [];
   for (let i = 0; i < inherited.length; i++) {
     const flag = inherited[i]!;
     if (flag.startsWith('--input-type=')) continue;
