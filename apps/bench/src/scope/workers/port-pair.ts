@@ -1,20 +1,32 @@
-// The MessagePort baseline of scope/channel: a producer posts `n` numbers, one a message, to a
-// consumer over a MessageChannel; the consumer tells the parent when it has counted them all.
+// The MessagePort baseline of scope/channel, kept warm across runs: the parent tells the producer
+// how many numbers to post (one a message) and the consumer how many to expect; the consumer
+// answers with their sum once it has them all.
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 
-const { role, n, port } = workerData as { role: 'producer' | 'consumer'; n: number; port: MessagePort };
+const { role, port } = workerData as { role: 'producer' | 'consumer'; port: MessagePort };
 
 if (role === 'producer') {
-  for (let i = 0; i < n; i++) port.postMessage(i);
-  port.close();
+  parentPort!.on('message', (n: number) => {
+    for (let i = 0; i < n; i++) port.postMessage(i);
+  });
 } else {
+  let expected = -1;
   let count = 0;
   let sum = 0;
+  const settle = () => {
+    if (count !== expected) return;
+    parentPort!.postMessage(sum);
+    expected = -1;
+    count = 0;
+    sum = 0;
+  };
   port.on('message', (value: number) => {
     sum += value;
-    if (++count === n) {
-      parentPort?.postMessage(sum);
-      port.close();
-    }
+    count++;
+    settle();
+  });
+  parentPort!.on('message', (n: number) => {
+    expected = n;
+    settle();
   });
 }
