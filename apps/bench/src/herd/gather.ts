@@ -1,6 +1,7 @@
 import { Herd } from '@herd/herd';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { defineScenario } from '../harness.js';
+import { fixedPiscina } from '../support/fixed-piscina.js';
 import { WarmWorkers } from '../support/warm-workers.js';
 import { type GatherRecord, readObjects } from './workers/records.js';
 
@@ -52,11 +53,7 @@ export default defineScenario(({ quick }) => {
       {
         name: 'piscina',
         setup() {
-          pool = new Piscina({
-            filename: new URL('./workers/piscina-producer.js', import.meta.url).href,
-            minThreads: THREADS,
-            maxThreads: THREADS,
-          });
+          pool = fixedPiscina(new URL('./workers/piscina-producer.js', import.meta.url), THREADS);
         },
         async run() {
           const parts: GatherRecord[][] = await Promise.all(jobs.map((job) => pool.run(job)));

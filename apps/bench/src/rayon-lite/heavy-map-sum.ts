@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { par, range, ThreadPool } from '@herd/rayon-lite';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { defineScenario } from '../harness.js';
+import { fixedPiscina } from '../support/fixed-piscina.js';
 import { heavySum } from './workers/heavy-work.js';
 
 const THREADS = availableParallelism();
@@ -40,11 +41,7 @@ export default defineScenario(({ quick }) => {
       {
         name: 'piscina (split by hand)',
         setup() {
-          piscina = new Piscina({
-            filename: new URL('./workers/heavy-piscina.js', import.meta.url).href,
-            minThreads: THREADS,
-            maxThreads: THREADS,
-          });
+          piscina = fixedPiscina(new URL('./workers/heavy-piscina.js', import.meta.url), THREADS);
         },
         async run() {
           const sums: number[] = await Promise.all(slices.map((slice) => piscina.run(slice)));

@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { par, range, ThreadPool } from '@herd/rayon-lite';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { defineScenario } from '../harness.js';
+import { fixedPiscina } from '../support/fixed-piscina.js';
 
 const THREADS = availableParallelism();
 const ITEMS = 16;
@@ -27,11 +28,7 @@ export default defineScenario(({ quick }) => {
       {
         name: 'piscina run()',
         setup() {
-          piscina = new Piscina({
-            filename: new URL('./workers/tiny-piscina.js', import.meta.url).href,
-            minThreads: THREADS,
-            maxThreads: THREADS,
-          });
+          piscina = fixedPiscina(new URL('./workers/tiny-piscina.js', import.meta.url), THREADS);
         },
         async run() {
           for (let k = 0; k < calls; k++) check(await piscina.run({ n: ITEMS }));
