@@ -51,14 +51,18 @@ export class Memory {
     const n = b.byteLength;
     this.u8 = new Uint8Array(b, 0, n);
     this.i8 = new Int8Array(b, 0, n);
-    this.u16 = new Uint16Array(b, 0, n >>> 1);
-    this.i16 = new Int16Array(b, 0, n >>> 1);
-    this.u32 = new Uint32Array(b, 0, n >>> 2);
-    this.i32 = new Int32Array(b, 0, n >>> 2);
-    this.f32 = new Float32Array(b, 0, n >>> 2);
-    this.f64 = new Float64Array(b, 0, n >>> 3);
-    this.u64 = new BigUint64Array(b, 0, n >>> 3);
-    this.i64 = new BigInt64Array(b, 0, n >>> 3);
+    // Division, not `>>>`: a 4 GiB buffer's length is 2^32, which a shift would turn into 0.
+    const n2 = Math.floor(n / 2);
+    const n4 = Math.floor(n / 4);
+    const n8 = Math.floor(n / 8);
+    this.u16 = new Uint16Array(b, 0, n2);
+    this.i16 = new Int16Array(b, 0, n2);
+    this.u32 = new Uint32Array(b, 0, n4);
+    this.i32 = new Int32Array(b, 0, n4);
+    this.f32 = new Float32Array(b, 0, n4);
+    this.f64 = new Float64Array(b, 0, n8);
+    this.u64 = new BigUint64Array(b, 0, n8);
+    this.i64 = new BigInt64Array(b, 0, n8);
     this.dv = new DataView(b, 0, n);
     this.codec = new Utf8Codec(this.u8);
   }

@@ -22,8 +22,8 @@ export class HerdBusyError extends Error {
 }
 
 /**
- * Thrown when a `Member` is used after `release()` (or after its thread's leases were returned
- * by `releaseThread`): its memory may already belong to another member.
+ * Thrown when a `Member` is used after `release()`, or needs a new chunk after its thread's
+ * leases were returned by `releaseThread`: its memory may already belong to another member.
  *
  * @example
  * ```ts

@@ -132,15 +132,15 @@ export class HerdState {
     }
   }
 
-  /** Whether `lease` still holds its slot. Call under the lock. */
-  private current(lease: Lease): boolean {
+  /** Whether `lease` still holds its slot (not returned by `releaseThread`, no reset since). */
+  current(lease: Lease): boolean {
     const w = this.words;
     const { slot } = lease;
     return (
-      w[H_GENERATION] === lease.generation &&
-      w[slotWord(slot, S_GEN)] === lease.generation &&
-      w[slotWord(slot, S_STATE)] === LEASED &&
-      w[slotWord(slot, S_SERIAL)] === lease.serial
+      Atomics.load(w, H_GENERATION) === lease.generation &&
+      Atomics.load(w, slotWord(slot, S_GEN)) === lease.generation &&
+      Atomics.load(w, slotWord(slot, S_STATE)) === LEASED &&
+      Atomics.load(w, slotWord(slot, S_SERIAL)) === lease.serial
     );
   }
 

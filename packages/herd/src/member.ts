@@ -95,6 +95,15 @@ export class Member extends Arena {
     if (this.lease === null) {
       throw new MemberReleasedError('this herd member was released; lease another with herd.get()');
     }
+    // Checked here, where a chunk is needed, not on every allocation: the fast path stays free of
+    // shared-memory reads. A member of a live thread whose lease was returned can thus finish its
+    // current chunk, which is why releaseThread is for threads that no longer run.
+    if (!this.state.current(this.lease)) {
+      this.lease = null;
+      throw new MemberReleasedError(
+        "this herd member's lease was returned by herd.releaseThread(); lease another with herd.get()",
+      );
+    }
     const needed = roundUp16(size + (align > 16 ? align - 16 : 0));
     const chunk = this.state.carve(needed, Math.max(needed, this.nextChunkSize));
     if (chunk === null) return false;

@@ -190,6 +190,23 @@ describe('Herd', () => {
     expect(registry.get('MemberReleasedError')).toBe(MemberReleasedError);
   });
 
+  it('should work at the largest reservation, 4 GiB, with Ptrs past 2^31', () => {
+    const herd = new Herd({ maxBytes: 2 ** 32 });
+    const bump = herd.get();
+    bump.alloc(2 ** 31 + 1000, 16); // reserved, never touched: no memory is committed for it
+    const s = bump.allocStr('past two gigabytes');
+    const p = bump.alloc(16);
+    herd.memory.f64[p >>> 3] = 2.5;
+    const slice = bump.allocSliceCopy(new Float64Array([1, 2, 3]));
+    expect(s).toBeGreaterThan(2 ** 31);
+    expect(herd.memory.str(s)).toBe('past two gigabytes');
+    expect(herd.memory.f64[p >>> 3]).toBe(2.5);
+    expect([...slice]).toEqual([1, 2, 3]);
+    expect(herd.memory.f64.length).toBe(2 ** 29);
+    bump.release();
+    herd.reset();
+  });
+
   it('should refuse a get when every member slot is leased, and recover after a release', () => {
     const herd = new Herd({ maxBytes: 1 << 20, maxMembers: 2 });
     const a = herd.get();
@@ -211,6 +228,7 @@ describe('Herd', () => {
     expect(herd.releaseThread(0)).toBe(2);
     expect(herd.leased()).toBe(0);
     expect(herd.memory.str(p)).toBe('abandoned');
+    expect(() => a.alloc(1 << 16)).toThrow(MemberReleasedError); // needs a chunk: the lease is checked
     a.release();
     expect(herd.leased()).toBe(0);
     const b = herd.get();
