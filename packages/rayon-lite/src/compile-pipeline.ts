@@ -28,7 +28,7 @@ interface Env {
   wires: TaskWire[];
   ctx: unknown;
   control: Int32Array;
-  checkpoint: () => boolean;
+  checkpoint: Checkpoint;
   output: Float64Array | null;
   source: ArrayLike<unknown> | null;
   start: number;
@@ -46,10 +46,13 @@ interface Env {
 }
 
 /**
- * How often (in items) a running piece calls the checkpoint (stop flag, help request). The call
- * sits in an outer loop over blocks: an Atomics.load inside the item loop cost ~9% on a heavy map.
+ * Called by a running piece before each block of items (stop flag, help request): given the
+ * block's length so far, returns the next one, or 0 when the call must stop. The call sits in an
+ * outer loop over blocks — an Atomics.load inside the item loop cost ~9% on a heavy map — and the
+ * checkpoint sizes the blocks by time (see run-job.ts), so a slow callback is checked after
+ * every item or few, and a fast one every few thousand.
  */
-const STOP_CHECK_ITEMS = 1024;
+export type Checkpoint = (span: number) => number;
 
 /** Compiled factories by pipeline; bounded so a program making endless distinct callbacks does not grow. */
 const factories = new Map<string, (env: Env) => (piece: number) => void>();
@@ -63,7 +66,7 @@ const MAX_FACTORIES = 256;
  * @param ctx - the revived context, passed as every callback's last argument
  * @param memory - the call's shared memory
  * @param posted - receives the results that cannot travel through shared memory
- * @param checkpoint - called every block of items; true when the call must stop
+ * @param checkpoint - called before every block of items; sizes the next block, 0 to stop
  */
 export function compilePipeline(
   job: IterJob,
@@ -71,7 +74,7 @@ export function compilePipeline(
   ctx: unknown,
   memory: JobMemory,
   posted: [number, unknown][],
-  checkpoint: () => boolean,
+  checkpoint: Checkpoint,
 ): CompiledPipeline {
   // The callbacks are part of the key: one compiled loop per pipeline keeps its call sites
   // monomorphic, so V8 inlines the callbacks.
@@ -250,6 +253,7 @@ ${wires.map((_, k) => `const F${k} = env.fns[${k}];`).join('\n')}
 const steps = ${JSON.stringify(steps)};
 let at = 0;
 let step = -1;
+let span = 1;
 let begun = 0;
 ${stateNames.map((s) => `let ${s};`).join(' ')}
 function endStates(lo) {
@@ -260,9 +264,10 @@ function endStates(lo) {
 }
 function body(piece, lo, hi) {
   ${begin}
-  for (let block = lo; block < hi; block += ${STOP_CHECK_ITEMS}) {
-    if (checkpoint()) return;
-    const blockEnd = Math.min(hi, block + ${STOP_CHECK_ITEMS});
+  for (let block = lo; block < hi; block += span) {
+    span = checkpoint(span);
+    if (span === 0) return;
+    const blockEnd = Math.min(hi, block + span);
     for (let i = block; i < blockEnd; i++) {
       at = i;
       ${body.join('\n      ')}

@@ -1,4 +1,5 @@
 import { type Crossing, encodeTask, encodeValues, type TaskWire } from '@herd/scope/runtime';
+import { checkContext } from './check-context.js';
 import { defaultPool } from './default-pool.js';
 import { describeValue } from './describe-value.js';
 import { type CallOptions, execute, signalOf } from './execute.js';
@@ -31,7 +32,8 @@ export interface JoinOptions extends CallOptions {
  * @param a - first function (or module task), called with `ctx`
  * @param b - second function (or module task), called with `ctx`
  * @param ctx - passed to both; crossables (a `Herd`) arrive live
- * @throws TypeError at once when `a` or `b` is not a function or module task
+ * @throws TypeError at once when `a` or `b` is not a function or module task, or when `ctx` or
+ *   one of its properties is a channel end (`Sender`, `Receiver`)
  * @example
  * ```ts
  * const [evens, odds] = await join(
@@ -49,6 +51,7 @@ export async function join<A, B, C = undefined>(
 ): Promise<[A, B]> {
   checkTask(a, 'join(a)');
   checkTask(b, 'join(b)');
+  checkContext(ctx, 'join(ctx)');
   const signal = signalOf(options, 'join');
   const pool = options.pool ?? defaultPool();
   if (!(pool instanceof ThreadPool)) {

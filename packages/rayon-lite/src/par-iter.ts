@@ -8,6 +8,7 @@ import {
   type PieceResults,
   wasFound,
 } from './assemble.js';
+import { checkContext } from './check-context.js';
 import { defaultPool } from './default-pool.js';
 import { describeValue } from './describe-value.js';
 import { type CallOptions, checkCanStart, execute, signalOf } from './execute.js';
@@ -60,12 +61,16 @@ export class ParIter<T, C = undefined> {
    * Passes `ctx` to every callback as its last argument. It crosses once per worker per call;
    * a `Herd` (any crossable) in it, or as one of its properties, arrives live.
    *
+   * @throws TypeError when `ctx` or one of its properties is a channel end (`Sender`,
+   *   `Receiver`): an end moves into one thread, and a parallel call runs on several
+   *
    * @example
    * ```ts
    * await par([1, 2]).with({ k: 10 }).map((x, { k }) => x * k).collect(); // [10, 20]
    * ```
    */
   with<C2>(ctx: C2): ParIter<T, C2> {
+    checkContext(ctx, 'with(ctx)');
     return this.#next({ context: { value: ctx } });
   }
 

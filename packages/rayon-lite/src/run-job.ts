@@ -58,6 +58,15 @@ async function loadAll(wires: TaskWire[]): Promise<(wire: TaskWire) => Fn> {
  */
 const HELP_AFTER_MS = 0.05;
 
+/**
+ * How much work a running piece does between two looks at the stop flag: blocks of items are
+ * sized so that one lasts about this long (doubling while they are much shorter, shrinking at
+ * once when one is longer), within 1 … MAX_SPAN items. A slow callback is then checked after
+ * every item; a fast one pays one clock read per few thousand items.
+ */
+const PACE_MS = 0.05;
+const MAX_SPAN = 1 << 14;
+
 async function runIterJob(
   job: IterJob,
   memory: JobMemory,
@@ -67,20 +76,32 @@ async function runIterJob(
 ): Promise<void> {
   const control = memory.control;
   let helpAt = Number.POSITIVE_INFINITY;
-  // Called between pieces and every block of items: asks for help once, reports a stop.
-  const checkpoint = (): boolean => {
-    if (helpAt !== Number.POSITIVE_INFINITY && performance.now() >= helpAt) {
+  let last = 0;
+  // Called between pieces: asks for help once, reports a stop.
+  const stopped = (now: number): boolean => {
+    if (now >= helpAt) {
       helpAt = Number.POSITIVE_INFINITY;
       if (Atomics.load(control, CLAIM) < job.pieces) askHelp(job.id);
     }
     return Atomics.load(control, STOP) !== 0;
   };
+  // Called before every block of items: the same, and sizes the block from how long the work
+  // since the previous block began took.
+  const checkpoint = (span: number): number => {
+    const now = performance.now();
+    if (stopped(now)) return 0;
+    const took = now - last;
+    last = now;
+    if (took > PACE_MS) return Math.max(1, Math.floor((span * PACE_MS) / took));
+    return took < PACE_MS / 2 && span < MAX_SPAN ? span * 2 : span;
+  };
   const lookup = await loadAll(orderedWires(job));
   const pipeline = compilePipeline(job, lookup, ctx, memory, reply.posted, checkpoint);
   // The clock starts with the work, not with the set-up (reviving, loading, compiling).
-  if (job.helpable) helpAt = performance.now() + HELP_AFTER_MS;
+  last = performance.now();
+  if (job.helpable) helpAt = last + HELP_AFTER_MS;
   for (;;) {
-    if (checkpoint()) return;
+    if (stopped(helpAt === Number.POSITIVE_INFINITY ? 0 : performance.now())) return;
     const piece = Atomics.add(control, CLAIM, 1);
     if (piece >= job.pieces) return;
     reply.ran++;

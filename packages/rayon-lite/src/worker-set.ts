@@ -22,15 +22,30 @@ export interface Death {
 
 export type Outcome = JobReply | Death;
 
+/** A job posted to one worker and not answered yet. */
+interface PendingJob {
+  job: Job;
+  /** Its place among the jobs posted to this worker (0, 1, …); jobs run in that order. */
+  ordinal: number;
+  settle: (outcome: Outcome) => void;
+}
+
 interface Slot {
   index: number;
   worker: Worker | null;
-  /** [0]: jobs posted to the worker, which watches this word between jobs; [1]: 1 while it is awake. */
+  /**
+   * [0]: jobs posted to the worker, which watches this word between jobs; [1]: 1 while it is
+   * awake; [2]: jobs it has started, or FROZEN (see worker.ts and `terminateJob`).
+   */
   doorbell: Int32Array;
   threadId: number;
   online: boolean;
   lastError: unknown;
-  pending: Map<number, (outcome: Outcome) => void>;
+  /** Jobs posted to the current worker. */
+  posts: number;
+  /** Set when the worker was terminated for an aborted job: how many jobs it had started. */
+  startedWhenKilled: number | undefined;
+  pending: Map<number, PendingJob>;
   /**
    * `done(threadId)` calls of crossings whose job ended on this worker. They wait until the worker
    * is idle: a herd's `done` returns every lease the thread holds, which must not happen while a
@@ -40,6 +55,11 @@ interface Slot {
 }
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
+
+/** The doorbell word counting the jobs a worker started, and the value that stops it starting more. */
+export const STARTED = 2;
+export const FROZEN = -1;
+const DOORBELL_BYTES = 12;
 
 export class WorkerSet {
   readonly #slots: Slot[];
@@ -52,10 +72,12 @@ export class WorkerSet {
     this.#slots = Array.from({ length: size }, (_, index) => ({
       index,
       worker: null,
-      doorbell: new Int32Array(new SharedArrayBuffer(8)),
+      doorbell: new Int32Array(new SharedArrayBuffer(DOORBELL_BYTES)),
       threadId: -1,
       online: false,
       lastError: undefined,
+      posts: 0,
+      startedWhenKilled: undefined,
       pending: new Map(),
       doneLater: [],
     }));
@@ -99,14 +121,10 @@ export class WorkerSet {
       resolve = settle;
     });
     const give = (slot: Slot): void => {
-      (slot.worker ?? this.#start(slot)).postMessage(job);
-      // An idle worker watches its doorbell, not its event loop; one that went to sleep needs a
-      // notify (see worker.ts).
-      Atomics.add(slot.doorbell, 0, 1);
-      if (Atomics.load(slot.doorbell, 1) === 0) Atomics.notify(slot.doorbell, 0);
+      const ordinal = this.#post(slot, job);
       given.add(slot);
       waiting++;
-      void this.#await(slot, job.id, crossings).then((outcome) => {
+      void this.#await(slot, job, ordinal, crossings).then((outcome) => {
         outcomes.push(outcome);
         if (outcome.type === 'done') ran += outcome.ran;
         waiting--;
@@ -149,11 +167,30 @@ export class WorkerSet {
 
   /**
    * Terminates the workers still running job `id` (a callback that does not return after an
-   * abort); they are replaced, and their part of the job settles as a death.
+   * abort); they are replaced, and their part of the job settles as a death. The job's stop flag
+   * is already set.
+   *
+   * A worker runs its jobs one after another, and other calls may be queued on it. So a worker is
+   * terminated only while it is inside job `id`: it is first frozen (it cannot start its next job,
+   * see worker.ts), and the count of jobs it has started tells which one it is in. If that is not
+   * `id`, it is let go again: `id` has either ended there, or not started, and then starts with
+   * the stop flag set and returns at once. If it is `id`, the jobs queued behind it have not
+   * started on it — none of their pieces was claimed there — so they are posted again to the
+   * replacement and finish as if nothing happened.
    */
   terminateJob(id: number): void {
     for (const slot of this.#slots) {
-      if (slot.pending.has(id)) void slot.worker?.terminate();
+      const entry = slot.pending.get(id);
+      const worker = slot.worker;
+      if (entry === undefined || worker === null) continue;
+      const started = Atomics.exchange(slot.doorbell, STARTED, FROZEN);
+      if (started === entry.ordinal + 1) {
+        slot.startedWhenKilled = started;
+        void worker.terminate();
+      } else {
+        Atomics.store(slot.doorbell, STARTED, started);
+        Atomics.notify(slot.doorbell, STARTED);
+      }
     }
   }
 
@@ -168,21 +205,40 @@ export class WorkerSet {
     );
   }
 
-  #await(slot: Slot, id: number, crossings: Crossing[]): Promise<Outcome> {
+  /**
+   * Posts `job` to the slot's worker (starting one if needed) and rings its doorbell.
+   *
+   * @returns the job's ordinal on that worker
+   */
+  #post(slot: Slot, job: Job): number {
+    (slot.worker ?? this.#start(slot)).postMessage(job);
+    // An idle worker watches its doorbell, not its event loop; one that went to sleep needs a
+    // notify (see worker.ts).
+    Atomics.add(slot.doorbell, 0, 1);
+    if (Atomics.load(slot.doorbell, 1) === 0) Atomics.notify(slot.doorbell, 0);
+    return slot.posts++;
+  }
+
+  #await(slot: Slot, job: Job, ordinal: number, crossings: Crossing[]): Promise<Outcome> {
     return new Promise<Outcome>((resolve) => {
-      slot.pending.set(id, (outcome) => {
-        const threadId = slot.threadId;
-        for (const crossing of crossings) {
-          if (crossing.done) slot.doneLater.push(() => crossing.done!(threadId));
-        }
-        resolve(outcome);
+      slot.pending.set(job.id, {
+        job,
+        ordinal,
+        settle: (outcome) => {
+          // Read when it settles: a job posted again to a replacement ran on the new thread.
+          const threadId = slot.threadId;
+          for (const crossing of crossings) {
+            if (crossing.done) slot.doneLater.push(() => crossing.done!(threadId));
+          }
+          resolve(outcome);
+        },
       });
       this.#holdProcess(slot);
     });
   }
 
   #start(slot: Slot): Worker {
-    const doorbell = new Int32Array(new SharedArrayBuffer(8));
+    const doorbell = new Int32Array(new SharedArrayBuffer(DOORBELL_BYTES));
     const worker = new Worker(WORKER_URL, {
       execArgv: workerExecArgv(),
       workerData: { slots: this.#memory.buffer, doorbell: doorbell.buffer },
@@ -194,6 +250,8 @@ export class WorkerSet {
     slot.threadId = threadId;
     slot.online = false;
     slot.lastError = undefined;
+    slot.posts = 0;
+    slot.startedWhenKilled = undefined;
     worker.on('online', () => {
       slot.online = true;
     });
@@ -202,10 +260,10 @@ export class WorkerSet {
         if (!this.#closed) this.#helpWanted.get(reply.id)?.();
         return;
       }
-      const settle = slot.pending.get(reply.id);
-      if (settle === undefined) return;
+      const entry = slot.pending.get(reply.id);
+      if (entry === undefined) return;
       slot.pending.delete(reply.id);
-      settle(reply);
+      entry.settle(reply);
       if (slot.pending.size === 0) this.#becameIdle(slot);
     });
     worker.on('error', (error) => {
@@ -225,11 +283,26 @@ export class WorkerSet {
       };
       const pending = [...slot.pending.values()];
       slot.pending.clear();
-      for (const settle of pending) settle(death);
+      // Terminated for an aborted job: the jobs it had not started go to the replacement.
+      const started = slot.startedWhenKilled;
+      const again = pending.filter(
+        (entry) => !this.#closed && started !== undefined && entry.ordinal >= started,
+      );
+      for (const entry of pending) if (!again.includes(entry)) entry.settle(death);
       this.#becameIdle(slot);
       // Replace a worker that died while running; one that never came online is retried only at
       // the next call, so a broken install does not respawn in a loop.
-      if (!this.#closed && wasOnline) this.#start(slot);
+      if (!this.#closed && (wasOnline || again.length > 0)) this.#start(slot);
+      for (const entry of again) {
+        try {
+          slot.pending.set(entry.job.id, { ...entry, ordinal: this.#post(slot, entry.job) });
+        } catch {
+          // It was posted once already, so this is no clone failure; settle it as the death.
+          slot.pending.delete(entry.job.id);
+          entry.settle(death);
+        }
+      }
+      this.#holdProcess(slot);
     });
     // Last, after the 'message' listener: adding the first 'message' listener to a Worker refs its
     // MessagePort again (Node's setupPortReferencing), so an unref() made before it would leave

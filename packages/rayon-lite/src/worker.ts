@@ -22,10 +22,15 @@ if (port === null) throw new Error('@herd/rayon-lite: worker.js must be started 
 const data = workerData as { slots: SharedArrayBuffer; doorbell: SharedArrayBuffer };
 /** The pool's job memories (see memory-slots.ts), shared once when the worker started. */
 const slots = data.slots;
-/** [0]: how many jobs the pool has posted to this worker; [1]: AWAKE or ASLEEP. */
+/**
+ * [0]: how many jobs the pool has posted to this worker; [1]: AWAKE or ASLEEP; [2]: how many jobs
+ * this worker has started, or FROZEN while the pool decides whether to terminate it (worker-set.ts).
+ */
 const doorbell = new Int32Array(data.doorbell);
 const POSTED = 0;
 const STATE = 1;
+const STARTED = 2;
+const FROZEN = -1;
 const AWAKE = 1;
 const ASLEEP = 0;
 /** How long an idle worker watches its doorbell before it sleeps. */
@@ -40,6 +45,7 @@ port.on('message', take);
 function take(job: Job): void {
   inFlight++;
   queue = queue.then(async () => {
+    startJob();
     send(await runJob(job, slots, askHelp));
     inFlight--;
     if (inFlight === 0) await sleepUntilRung();
@@ -58,6 +64,19 @@ async function sleepUntilRung(): Promise<void> {
     for (let entry = receiveMessageOnPort(port!); entry !== undefined; entry = receiveMessageOnPort(port!)) {
       take(entry.message as Job);
     }
+  }
+}
+
+/**
+ * Counts the job as started. While the pool has frozen the count, the worker waits: the pool is
+ * deciding whether to terminate it for the job it is in, and the next job must not begin here
+ * (its pieces would be lost with the worker) — it will go to the replacement instead.
+ */
+function startJob(): void {
+  for (;;) {
+    const started = Atomics.load(doorbell, STARTED);
+    if (started === FROZEN) Atomics.wait(doorbell, STARTED, FROZEN);
+    else if (Atomics.compareExchange(doorbell, STARTED, started, started + 1) === started) return;
   }
 }
 

@@ -272,6 +272,99 @@ describe('abort', () => {
     }
   });
 
+  it('should not fail a call queued behind an aborted one whose worker is terminated', async () => {
+    // One worker: B waits behind A. A never returns, so the abort terminates the worker; B had not
+    // started there and goes to the replacement.
+    const local = new ThreadPool({ numThreads: 1 });
+    try {
+      const controller = new AbortController();
+      const started = new Int32Array(new SharedArrayBuffer(4));
+      const a = local
+        .par(range(0, 1))
+        .with({ started })
+        .forEach(
+          (_i, { started }) => {
+            Atomics.store(started, 0, 1);
+            for (;;) {}
+          },
+          { signal: controller.signal },
+        );
+      const b = local.par(range(0, 10)).sum();
+      const c = local.join(
+        () => 'a',
+        () => 'b',
+      );
+      while (Atomics.load(started, 0) === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      controller.abort();
+      const [ra, rb, rc] = await Promise.allSettled([a, b, c]);
+      expect(ra.status === 'rejected' && ra.reason).toBeInstanceOf(AbortError);
+      expect(rb).toEqual({ status: 'fulfilled', value: 45 });
+      expect(rc).toEqual({ status: 'fulfilled', value: ['a', 'b'] });
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('should not terminate a worker running another call when an aborted call waits behind it', async () => {
+    // One worker: B runs (well past the abort grace), A waits behind it and is aborted. A's worker
+    // is busy with B, not with A: it must be left alone, and A ends when it starts.
+    const local = new ThreadPool({ numThreads: 1 });
+    try {
+      const controller = new AbortController();
+      const started = new Int32Array(new SharedArrayBuffer(4));
+      const b = local
+        .par(range(0, 300))
+        .withMinLen(300)
+        .with({ started })
+        .map((i, { started }) => {
+          Atomics.store(started, 0, 1);
+          const until = Date.now() + 5;
+          while (Date.now() < until) {}
+          return i;
+        })
+        .sum();
+      const a = local.par(range(0, 10)).sum({ signal: controller.signal });
+      while (Atomics.load(started, 0) === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      controller.abort();
+      const [ra, rb] = await Promise.allSettled([a, b]);
+      expect(ra.status === 'rejected' && ra.reason).toBeInstanceOf(AbortError);
+      expect(rb).toEqual({ status: 'fulfilled', value: 44_850 });
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('should stop a slow callback between items, without terminating its worker', async () => {
+    const local = new ThreadPool({ numThreads: 1 });
+    const threadOf = { module: new URL('./fixtures/tasks.mjs', import.meta.url), name: 'slowThreadId' };
+    try {
+      const [before] = await local.par([0]).with({ ms: 0 }).map(threadOf).collect();
+      const controller = new AbortController();
+      const ran = new Int32Array(new SharedArrayBuffer(4));
+      // One piece of 4096 items of 2 ms: checked only every 1024 items, it would run 2 s past
+      // the abort and be terminated after the 500 ms grace.
+      const pending = local
+        .par(range(0, 4096))
+        .withMinLen(4096)
+        .with({ ran })
+        .forEach(
+          (_i, { ran }) => {
+            Atomics.add(ran, 0, 1);
+            const until = Date.now() + 2;
+            while (Date.now() < until) {}
+          },
+          { signal: controller.signal },
+        );
+      while (Atomics.load(ran, 0) === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      controller.abort();
+      await expect(pending).rejects.toThrow(AbortError);
+      const [after] = await local.par([0]).with({ ms: 0 }).map(threadOf).collect();
+      expect(after).toBe(before);
+    } finally {
+      await local.close();
+    }
+  });
+
   it('should reject at once when the signal already fired', async () => {
     await expect(pool.par([1]).collect({ signal: AbortSignal.abort() })).rejects.toThrow(AbortError);
     await expect(

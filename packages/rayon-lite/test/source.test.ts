@@ -24,6 +24,28 @@ describe('encodeSource', () => {
     expect(Array.from(array)).toEqual([1, 2, 3]);
   });
 
+  it('should copy a Buffer into a plain Uint8Array, not through the deprecated Buffer constructor', () => {
+    const wire = encodeSource(Buffer.from([1, 2, 3]));
+    const array = (wire as unknown as { array: Uint8Array }).array;
+    // `new Buffer(sab)` would print DEP0005 and make a Buffer.
+    expect(Object.getPrototypeOf(array)).toBe(Uint8Array.prototype);
+    expect(array.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Array.from(array)).toEqual([1, 2, 3]);
+  });
+
+  it('should copy a typed array subclass with its own constructor into the built-in class', () => {
+    class Points extends Float64Array {
+      constructor(xs: number[]) {
+        super(xs.length);
+        this.set(xs);
+      }
+    }
+    const wire = encodeSource(new Points([0.5, 1.5, 2.5]));
+    const array = (wire as unknown as { array: Float64Array }).array;
+    expect(Object.getPrototypeOf(array)).toBe(Float64Array.prototype);
+    expect(Array.from(array)).toEqual([0.5, 1.5, 2.5]);
+  });
+
   it('should pack a long array of numbers and clone anything else', () => {
     const numbers = Array.from({ length: 5000 }, (_, i) => i);
     expect(encodeSource(numbers).kind).toBe('shared');

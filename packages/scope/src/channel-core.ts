@@ -100,6 +100,9 @@ export class ChannelCore {
   private tailSeen = 0;
   private rxChecks = 0;
 
+  /** `blockAsync` waits of this end still pending; closing the end wakes them. */
+  private asyncWaits = 0;
+
   private readonly control: Int32Array;
   private readonly values: Float64Array;
   /** Values the ring may hold: the capacity, or 1 for a rendezvous. */
@@ -164,12 +167,14 @@ export class ChannelCore {
     Atomics.add(this.control, RECEIVERS, 1);
   }
 
-  dropSender(): void {
-    if (Atomics.sub(this.control, SENDERS, 1) === 1) this.wake(TAIL, RX_SLEEP);
+  /** Gives back `count` senders; the last one gone wakes the receivers. */
+  dropSender(count = 1): void {
+    if (Atomics.sub(this.control, SENDERS, count) === count) this.wake(TAIL, RX_SLEEP);
   }
 
-  dropReceiver(): void {
-    if (Atomics.sub(this.control, RECEIVERS, 1) === 1) {
+  /** Gives back `count` receivers; the last one gone fails the senders. */
+  dropReceiver(count = 1): void {
+    if (Atomics.sub(this.control, RECEIVERS, count) === count) {
       Atomics.or(this.control, TAIL, NO_RECEIVERS);
       Atomics.notify(this.control, TAIL);
       this.wake(HEAD, TX_SLEEP);
@@ -479,6 +484,7 @@ export class ChannelCore {
     const flag = rx ? RX_SLEEP : TX_SLEEP;
     const release = holdEventLoop();
     if (rx) Atomics.add(control, RX_WAITERS, 1);
+    this.asyncWaits++;
     try {
       for (;;) {
         const seen = this.arm(word, flag);
@@ -495,8 +501,18 @@ export class ChannelCore {
         if (wait.async) await wait.value;
       }
     } finally {
+      this.asyncWaits--;
       if (rx) Atomics.sub(control, RX_WAITERS, 1);
       release();
     }
+  }
+
+  /**
+   * Wakes this end's own pending `blockAsync` waits, after the end was closed or moved: their
+   * next attempt sees that and fails, which releases the event loop. A wait parks on the word of
+   * its side, so this notifies that word; others parked there look again and park again.
+   */
+  wakeOwnWaits(side: 'rx' | 'tx'): void {
+    if (this.asyncWaits !== 0) Atomics.notify(this.control, side === 'rx' ? TAIL : HEAD);
   }
 }

@@ -1,15 +1,4 @@
-// The package ships several bundles (index, runtime, worker; ESM and CJS), each with its own copy
-// of these classes. A registered-symbol brand makes `instanceof` agree across the copies, so an
-// error decoded by `@herd/scope/runtime` is still `instanceof ThreadError` from `@herd/scope`.
-function brand(name: string): symbol {
-  return Symbol.for(`@herd/scope/${name}`);
-}
-
-function isBranded(value: unknown, mark: symbol, self: Function, base: Function): boolean {
-  // A user's subclass keeps the ordinary prototype check.
-  if (self !== base) return Function.prototype[Symbol.hasInstance].call(self, value);
-  return value !== null && typeof value === 'object' && (value as Record<symbol, unknown>)[mark] === true;
-}
+import { brand, isBranded, stamp } from './brand.js';
 
 const threadErrorBrand = brand('ThreadError');
 const channelClosedBrand = brand('ChannelClosedError');
@@ -116,10 +105,7 @@ export class AbortError extends Error {
   }
 }
 
-Object.defineProperty(ThreadError.prototype, threadErrorBrand, { value: true });
-
-Object.defineProperty(ChannelClosedError.prototype, channelClosedBrand, { value: true });
-
-Object.defineProperty(TimeoutError.prototype, timeoutBrand, { value: true });
-
-Object.defineProperty(AbortError.prototype, abortBrand, { value: true });
+stamp(ThreadError, threadErrorBrand);
+stamp(ChannelClosedError, channelClosedBrand);
+stamp(TimeoutError, timeoutBrand);
+stamp(AbortError, abortBrand);

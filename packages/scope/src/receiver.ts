@@ -1,3 +1,4 @@
+import { brand, isBranded, stamp } from './brand.js';
 import { ChannelCore, DISCONNECTED, OK, TIMED_OUT, WOULD_BLOCK } from './channel-core.js';
 import { checkTimeout, EndOwnership, trackIfInThread, untrack } from './channel-end.js';
 import { ChannelClosedError, TimeoutError } from './errors.js';
@@ -84,7 +85,14 @@ Object.defineProperty(Values.prototype, Symbol.toStringTag, { value: 'Generator'
  * });
  * ```
  */
+const receiverBrand = brand('Receiver');
+
 export class Receiver {
+  static [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is a user's subclass when it is not the class itself
+    return isBranded(value, receiverBrand, this, Receiver);
+  }
+
   readonly #core: ChannelCore;
   readonly #own: EndOwnership;
 
@@ -105,7 +113,10 @@ export class Receiver {
    * ```
    */
   static fromShared(data: SharedEnd): Receiver {
-    return new Receiver(new ChannelCore(data.buffer), new EndOwnership(new Int32Array(data.token)));
+    return new Receiver(
+      new ChannelCore(data.buffer),
+      EndOwnership.revive(data.token, data.account, data.counted ?? false),
+    );
   }
 
   /**
@@ -227,7 +238,9 @@ export class Receiver {
     // Two receivers now: this one stops being the only one before the other exists.
     core.leaveExclusiveReceiver();
     core.addReceiver();
-    return new Receiver(new ChannelCore(core.buffer), new EndOwnership());
+    // In a thread, counted against the end that moved in (the parent gives it back if the thread
+    // is terminated or exits before closing it).
+    return new Receiver(new ChannelCore(core.buffer), this.#own.forClone());
   }
 
   /**
@@ -244,6 +257,8 @@ export class Receiver {
     if (this.#own.moved) return;
     this.#core.leaveExclusiveReceiver();
     if (this.#own.claimClose()) this.#core.dropReceiver();
+    // A wait of this end still pending (`recvAsync` not awaited) fails now.
+    this.#core.wakeOwnWaits('rx');
   }
 
   /** Disposes by closing, for `using rx = ...`. */
@@ -294,13 +309,18 @@ export class Receiver {
     return {
       module: import.meta.url,
       revive: 'Receiver.fromShared',
-      data: { buffer: core.buffer, token: own.cell.buffer } satisfies SharedEnd,
+      data: { buffer: core.buffer, token: own.cell.buffer, ...own.crossingData() } satisfies SharedEnd,
       sent: () => {
         own.moved = true;
         untrack(this);
+        core.wakeOwnWaits('rx');
       },
       done: () => {
+        // The moved end, and the clones made from it in the thread and left open there (a
+        // terminated thread, or one that called process.exit, closed none of them).
         if (own.claimClose()) core.dropReceiver();
+        const left = own.reclaimClones();
+        if (left > 0) core.dropReceiver(left);
       },
     };
   }
@@ -325,3 +345,5 @@ export class Receiver {
     throw disconnected();
   }
 }
+
+stamp(Receiver, receiverBrand);

@@ -166,10 +166,19 @@ export async function scope<T>(body: (s: Scope) => T | Promise<T>, options?: Sco
     throw new AbortError('the scope was aborted before it started', { cause: signal.reason });
   const state = new ScopeState({ execArgv, env });
 
-  let cancel!: (reason: Error) => void;
-  const cancelled = new Promise<never>((_, reject) => {
-    cancel = reject;
+  // Why the scope itself cancelled (its timeout or its signal), once it did. The body may throw a
+  // TimeoutError or AbortError of its own (a `recvTimeout`, a fetch it aborted): that is an error
+  // like any other, told apart from the scope's own by identity.
+  let cancelReason: Error | undefined;
+  let reject!: (reason: Error) => void;
+  const cancelled = new Promise<never>((_, rejectCancelled) => {
+    reject = rejectCancelled;
   });
+  const cancel = (reason: Error) => {
+    if (cancelReason !== undefined) return;
+    cancelReason = reason;
+    reject(reason);
+  };
   const onAbort = () =>
     cancel(
       new AbortError(`the scope was aborted; its ${state.threads.length} threads were terminated`, {
@@ -192,13 +201,10 @@ export async function scope<T>(body: (s: Scope) => T | Promise<T>, options?: Sco
   try {
     return await Promise.race([finished, cancelled]);
   } catch (error) {
-    if (error instanceof AbortError || error instanceof TimeoutError) {
-      const reason = await cancelled.catch((r: unknown) => r);
-      if (reason === error) {
-        // The body may still be awaiting a join that now fails; that is part of the cancel.
-        finished.catch(() => {});
-        await state.terminateAll();
-      }
+    if (cancelReason !== undefined && error === cancelReason) {
+      // The body may still be awaiting a join that now fails; that is part of the cancel.
+      finished.catch(() => {});
+      await state.terminateAll();
     }
     throw error;
   } finally {

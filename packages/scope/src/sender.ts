@@ -1,3 +1,4 @@
+import { brand, isBranded, stamp } from './brand.js';
 import { ChannelCore, DISCONNECTED, OK, WOULD_BLOCK } from './channel-core.js';
 import { checkValue, EndOwnership, trackIfInThread, untrack } from './channel-end.js';
 import { ChannelClosedError } from './errors.js';
@@ -6,7 +7,12 @@ import { CROSSING, type Crossing } from './runtime/crossing.js';
 /** What a moved end carries into a thread. */
 export interface SharedEnd {
   buffer: SharedArrayBuffer;
+  /** The moved end's ownership token (its CLOSED word, then the count of clones made from it). */
   token: SharedArrayBuffer;
+  /** When the end was itself in a thread: the token its clones are counted in. */
+  account?: SharedArrayBuffer;
+  /** Whether the end's own count is one of `account`'s clones. */
+  counted?: boolean;
 }
 
 const closedByReceivers = () =>
@@ -26,7 +32,14 @@ const closedByReceivers = () =>
  * });
  * ```
  */
+const senderBrand = brand('Sender');
+
 export class Sender {
+  static [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is a user's subclass when it is not the class itself
+    return isBranded(value, senderBrand, this, Sender);
+  }
+
   readonly #core: ChannelCore;
   readonly #own: EndOwnership;
 
@@ -47,7 +60,10 @@ export class Sender {
    * ```
    */
   static fromShared(data: SharedEnd): Sender {
-    return new Sender(new ChannelCore(data.buffer), new EndOwnership(new Int32Array(data.token)));
+    return new Sender(
+      new ChannelCore(data.buffer),
+      EndOwnership.revive(data.token, data.account, data.counted ?? false),
+    );
   }
 
   /**
@@ -164,7 +180,9 @@ export class Sender {
     // Two senders now: this one stops being the only one before the other exists.
     core.leaveExclusiveSender();
     core.addSender();
-    return new Sender(new ChannelCore(core.buffer), new EndOwnership());
+    // In a thread, counted against the end that moved in (the parent gives it back if the thread
+    // is terminated or exits before closing it).
+    return new Sender(new ChannelCore(core.buffer), this.#own.forClone());
   }
 
   /**
@@ -182,6 +200,8 @@ export class Sender {
     if (this.#own.moved) return;
     this.#core.leaveExclusiveSender();
     if (this.#own.claimClose()) this.#core.dropSender();
+    // A wait of this end still pending (`sendAsync` not awaited) fails now.
+    this.#core.wakeOwnWaits('tx');
   }
 
   /** Disposes by closing, for `using tx = ...`. */
@@ -199,13 +219,18 @@ export class Sender {
     return {
       module: import.meta.url,
       revive: 'Sender.fromShared',
-      data: { buffer: core.buffer, token: own.cell.buffer } satisfies SharedEnd,
+      data: { buffer: core.buffer, token: own.cell.buffer, ...own.crossingData() } satisfies SharedEnd,
       sent: () => {
         own.moved = true;
         untrack(this);
+        core.wakeOwnWaits('tx');
       },
       done: () => {
+        // The moved end, and the clones made from it in the thread and left open there (a
+        // terminated thread, or one that called process.exit, closed none of them).
         if (own.claimClose()) core.dropSender();
+        const left = own.reclaimClones();
+        if (left > 0) core.dropSender(left);
       },
     };
   }
@@ -216,9 +241,13 @@ export class Sender {
     return this.#core.tryPush(value);
   }
 
+  /** A rendezvous send waiting for a receiver to take its value; fails if this end closed meanwhile. */
   #pickup(): number {
     const core = this.#core;
     if (core.lastPushTaken()) return OK;
+    this.#own.ensureUsable('Sender');
     return core.receivers() === 0 ? DISCONNECTED : WOULD_BLOCK;
   }
 }
+
+stamp(Sender, senderBrand);

@@ -8,6 +8,7 @@ import {
   TimeoutError,
 } from '@herd/scope';
 import { afterEach, describe, expect, it } from 'vitest';
+import { settles } from './settles.js';
 
 afterEach(() => {
   expect(liveThreads()).toBe(0);
@@ -157,6 +158,62 @@ describe('syncChannel between threads', () => {
     });
     expect(errors.map((e) => e.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
   });
+
+  it('should close the clones a thread made when it is terminated or exits', async () => {
+    expect(await settles('terminated-clone')).toEqual({ scope: 'TimeoutError', values: [1] });
+    expect(await settles('exited-clone')).toEqual({ scope: 'ThreadError', exitCode: 3, values: [1] });
+  });
+
+  it('should close the receiver clones of a terminated thread, so sends fail', async () => {
+    const [tx, rx] = syncChannel(4);
+    await expect(
+      scope(
+        (s) => {
+          s.spawn((rx: Receiver) => {
+            rx.clone().clone();
+            for (;;);
+          }, rx);
+        },
+        { timeout: 100 },
+      ),
+    ).rejects.toThrow(TimeoutError);
+    expect(() => tx.trySend(1)).toThrow(ChannelClosedError);
+  });
+
+  it.each([
+    ['is terminated', { timeout: 100 }],
+    ['returns', {}],
+  ])(
+    'should give back the clones of a thread that %s once, leaving other senders counted',
+    async (_, options) => {
+      const [tx, rx] = syncChannel(8);
+      const kept = tx.clone();
+      const forever = 'timeout' in options;
+      await scope((s) => {
+        s.spawn(
+          (tx: Sender, forever: boolean) => {
+            const a = tx.clone();
+            a.send(1);
+            const b = a.clone();
+            a.close();
+            a.close();
+            b.send(2);
+            tx.close();
+            while (forever);
+          },
+          tx,
+          forever,
+        );
+      }, options).catch((error: unknown) => {
+        if (!(forever && error instanceof TimeoutError)) throw error;
+      });
+      expect([rx.tryRecv(), rx.tryRecv(), rx.tryRecv()]).toEqual([1, 2, undefined]);
+      expect(kept.trySend(3)).toBe(true);
+      expect([rx.tryRecv(), rx.tryRecv()]).toEqual([3, undefined]);
+      kept.close();
+      expect(() => rx.tryRecv()).toThrow(ChannelClosedError);
+    },
+  );
 
   it('should spend a moved end and keep a cloned one', async () => {
     const [tx, rx] = syncChannel(4);

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { AbortError, liveThreads, scope, ThreadError, TimeoutError } from '@herd/scope';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { settles } from './settles.js';
 
 const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url);
 
@@ -192,6 +193,31 @@ describe('scope', () => {
     expect(error.name).toBe('AbortError');
     expect((error.cause as Error).message).toBe('stop now');
     await expect(scope(() => 1, { signal: AbortSignal.abort() })).rejects.toThrow(AbortError);
+  });
+
+  it('should reject with a TimeoutError the body threw itself, after its threads ended', async () => {
+    expect(await settles('body-timeout')).toEqual({
+      name: 'TimeoutError',
+      message: 'recvTimeout: nothing arrived within 1 ms',
+      timeoutError: true,
+      same: true,
+      threadRan: 1,
+      live: 0,
+    });
+    expect(await settles('body-timeout-with-option')).toEqual({
+      name: 'TimeoutError',
+      message: 'the body timed out',
+      same: true,
+    });
+  });
+
+  it('should reject with an AbortError the body threw itself', async () => {
+    expect(await settles('body-abort')).toEqual({
+      name: 'AbortError',
+      message: 'the body gave up',
+      same: true,
+      live: 0,
+    });
   });
 
   it('should not hang when terminate() hangs', async () => {

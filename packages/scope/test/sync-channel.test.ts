@@ -167,3 +167,18 @@ describe('channel', () => {
     expect(channel(2)[0].capacity).toBe(2);
   });
 });
+
+describe('channel ends across bundles', () => {
+  it('should be instances of Sender and Receiver whichever build of the package made them', async () => {
+    const { createRequire } = await import('node:module');
+    const cjs = createRequire(import.meta.url)('@herd/scope') as typeof import('@herd/scope');
+    const esm = await import('@herd/scope');
+    const [tx, rx] = cjs.syncChannel(1);
+    expect(tx).toBeInstanceOf(esm.Sender);
+    expect(rx).toBeInstanceOf(esm.Receiver);
+    expect(tx).not.toBeInstanceOf(esm.Receiver);
+    expect({}).not.toBeInstanceOf(esm.Sender);
+    tx.close();
+    rx.close();
+  });
+});
