@@ -69,6 +69,8 @@ class Values {
 Object.setPrototypeOf(Values.prototype, Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())));
 Object.defineProperty(Values.prototype, Symbol.toStringTag, { value: 'Generator', configurable: true });
 
+const receiverBrand = brand('Receiver');
+
 /**
  * The receiving end of a channel. Many receivers may share a channel (`clone()`); each value goes
  * to exactly one of them. Iterating (sync in workers, `for await` anywhere) ends when the channel
@@ -85,8 +87,6 @@ Object.defineProperty(Values.prototype, Symbol.toStringTag, { value: 'Generator'
  * });
  * ```
  */
-const receiverBrand = brand('Receiver');
-
 export class Receiver {
   static [Symbol.hasInstance](value: unknown): boolean {
     // biome-ignore lint/complexity/noThisInStatic: `this` is a user's subclass when it is not the class itself

@@ -18,6 +18,8 @@ export interface SharedEnd {
 const closedByReceivers = () =>
   new ChannelClosedError('send on a channel whose receivers are all closed: nobody can receive the value');
 
+const senderBrand = brand('Sender');
+
 /**
  * The sending end of a channel made by `syncChannel` or `channel`. Passing it to `s.spawn` moves
  * it into the thread (this copy is then spent); `clone()` first to keep one. A thread that ends
@@ -32,8 +34,6 @@ const closedByReceivers = () =>
  * });
  * ```
  */
-const senderBrand = brand('Sender');
-
 export class Sender {
   static [Symbol.hasInstance](value: unknown): boolean {
     // biome-ignore lint/complexity/noThisInStatic: `this` is a user's subclass when it is not the class itself
