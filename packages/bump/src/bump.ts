@@ -3,7 +3,15 @@ import { AllocError } from './errors.js';
 import { Memory } from './memory.js';
 import { checkLimit, checkSize, MAX_ADDRESS } from './validate.js';
 
-/** Options for a `Bump`. */
+/**
+ * Options for a `Bump`.
+ *
+ * @example
+ * ```ts
+ * const options: BumpOptions = { chunkSize: 64 * 1024, allocationLimit: 1 << 20 };
+ * const bump = new Bump(options);
+ * ```
+ */
 export interface BumpOptions {
   /**
    * Size of the first chunk in bytes; each later chunk is at least double the one before.

@@ -29,6 +29,14 @@ export class AllocError extends RangeError {
  * Where Herd's packages list their error classes, so that `@herd/scope` rebuilds an error thrown
  * in a worker as the same class on the other side (it cannot import every package).
  * @internal
+ *
+ * @example
+ * ```ts
+ * export class HerdBusyError extends Error {
+ *   override name = 'HerdBusyError';
+ * }
+ * registerErrorClass('HerdBusyError', HerdBusyError);
+ * ```
  */
 export function registerErrorClass(name: string, ctor: new (...args: never[]) => Error): void {
   const key = Symbol.for('@herd/error-classes');

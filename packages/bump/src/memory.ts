@@ -2,7 +2,15 @@ import type { TypedArray, TypedArrayConstructor } from './typed-array.js';
 import { Utf8Codec } from './utf8.js';
 import { checkCtor, checkSize, show } from './validate.js';
 
-/** A byte offset into an arena's memory. `0` is never a valid allocation, so it can serve as null. */
+/**
+ * A byte offset into an arena's memory. `0` is never a valid allocation, so it can serve as null.
+ *
+ * @example
+ * ```ts
+ * const p: Ptr = bump.alloc(8);
+ * bump.memory.f64[p >>> 3] = 2.5;
+ * ```
+ */
 export type Ptr = number;
 
 /**

@@ -6,6 +6,12 @@ import { checkArena, checkLength, show } from './validate.js';
  * The kind of a record field. Numbers are stored in the platform's byte order (little-endian on
  * every platform Node runs on). `bool` is one byte; `ptr` is a u32 Ptr into the same memory;
  * `str` is a u32 Ptr to a string made by `allocStr`, read back as the string (Ptr 0 reads as '').
+ *
+ * @example
+ * ```ts
+ * const kind: FieldKind = 'f64';
+ * const Item = struct({ price: kind, sold: 'bool' });
+ * ```
  */
 export type FieldKind =
   | 'u8'
@@ -22,10 +28,27 @@ export type FieldKind =
   | 'ptr'
   | 'str';
 
-/** The fields of a record: names to kinds, in memory order. */
+/**
+ * The fields of a record: names to kinds, in memory order.
+ *
+ * @example
+ * ```ts
+ * const fields = { x: 'f64', y: 'f64', id: 'u32' } as const satisfies Fields;
+ * const Point = struct(fields);
+ * ```
+ */
 export type Fields = Readonly<Record<string, FieldKind>>;
 
-/** What reading a field of kind `K` gives. */
+/**
+ * What reading a field of kind `K` gives.
+ *
+ * @example
+ * ```ts
+ * const n: FieldValue<'u64'> = 1n;
+ * const s: FieldValue<'str'> = 'hi';
+ * const b: FieldValue<'bool'> = true;
+ * ```
+ */
 export type FieldValue<K extends FieldKind> = K extends 'u64' | 'i64'
   ? bigint
   : K extends 'bool'
@@ -34,17 +57,49 @@ export type FieldValue<K extends FieldKind> = K extends 'u64' | 'i64'
       ? string
       : number;
 
-/** What writing a field of kind `K` takes: a `str` field takes the Ptr that `allocStr` returned. */
+/**
+ * What writing a field of kind `K` takes: a `str` field takes the Ptr that `allocStr` returned.
+ *
+ * @example
+ * ```ts
+ * const label: FieldInput<'str'> = bump.allocStr('origin'); // a Ptr, not a string
+ * const x: FieldInput<'f64'> = 1.5;
+ * ```
+ */
 export type FieldInput<K extends FieldKind> = K extends 'str' ? Ptr : FieldValue<K>;
 
-/** Reads one field of the record at `ptr`. */
+/**
+ * Reads one field of the record at `ptr`.
+ *
+ * @example
+ * ```ts
+ * const getX: FieldGetter<number> = Point.get.x;
+ * getX(bump.memory, p); // 1.5
+ * ```
+ */
 export type FieldGetter<V> = (memory: Memory, ptr: Ptr) => V;
-/** Writes one field of the record at `ptr`. */
+/**
+ * Writes one field of the record at `ptr`.
+ *
+ * @example
+ * ```ts
+ * const setX: FieldSetter<number> = Point.set.x;
+ * setX(bump.memory, p, 1.5);
+ * ```
+ */
 export type FieldSetter<V> = (memory: Memory, ptr: Ptr, value: V) => void;
 
 /**
  * A record layout made by `struct`: sizes and offsets computed once, and one reader and one writer
  * function per field, so records live in the arena as bytes with no JS object per record.
+ *
+ * @example
+ * ```ts
+ * const Point: Struct<{ x: 'f64'; y: 'f64' }> = struct({ x: 'f64', y: 'f64' });
+ * const base = Point.allocArray(bump, 10);
+ * Point.set.y(bump.memory, Point.at(base, 3), 2);
+ * Point.get.y(bump.memory, Point.at(base, 3)); // 2
+ * ```
  */
 export interface Struct<F extends Fields> {
   /** Bytes of one record, padding included: records laid end to end stay aligned. */

@@ -15,7 +15,14 @@ import {
 import { HerdState } from './herd-state.js';
 import { Member } from './member.js';
 
-/** Options for a `Herd`. */
+/**
+ * Options for a `Herd`.
+ *
+ * @example
+ * ```ts
+ * const herd = new Herd({ maxBytes: 256 * 1024 * 1024, chunkSize: 64 * 1024, maxMembers: 64 });
+ * ```
+ */
 export interface HerdOptions {
   /**
    * Bytes of shared memory reserved at once. The OS commits pages only as they are touched, so a
@@ -38,6 +45,14 @@ export interface HerdOptions {
 /**
  * What a herd sends to another thread: structured-cloneable, made by `herd.toShared()` and
  * brought back to life by `Herd.fromShared(d)`.
+ *
+ * @example
+ * ```ts
+ * const d: SharedHerd = herd.toShared(); // { kind: 'herd', version, buffer }
+ * new Worker(url, { workerData: { herd: d } });
+ * // in the worker:
+ * const same = Herd.fromShared(workerData.herd);
+ * ```
  */
 export interface SharedHerd {
   readonly kind: 'herd';

@@ -26,7 +26,17 @@ export interface ScopeOptions {
   env?: NodeJS.Dict<string> | typeof SHARE_ENV;
 }
 
-/** A module task: a named export of a module that the thread imports. */
+/**
+ * A module task: a named export of a module that the thread imports.
+ *
+ * @example
+ * ```ts
+ * const task: ModuleTask = { module: new URL('./work.js', import.meta.url), name: 'run' };
+ * await scope((s) => {
+ *   s.spawn(task, 'input'); // the thread runs run('input') from work.js
+ * });
+ * ```
+ */
 export interface ModuleTask {
   module: string | URL;
   name: string;

@@ -4,7 +4,15 @@ import { checkValue, EndOwnership, trackIfInThread, untrack } from './channel-en
 import { ChannelClosedError } from './errors.js';
 import { CROSSING, type Crossing } from './runtime/crossing.js';
 
-/** What a moved end carries into a thread. */
+/**
+ * What a moved end carries into a thread.
+ *
+ * @example
+ * ```ts
+ * // in the thread, the crossing protocol revives the end from its SharedEnd:
+ * const tx = Sender.fromShared(data);
+ * ```
+ */
 export interface SharedEnd {
   buffer: SharedArrayBuffer;
   /** The moved end's ownership token (its CLOSED word, then the count of clones made from it). */

@@ -4,7 +4,15 @@ import { MAX_CAPACITY } from './channel-layout.js';
 import { Receiver } from './receiver.js';
 import { Sender } from './sender.js';
 
-/** The capacity `channel()` uses when none is given. */
+/**
+ * The capacity `channel()` uses when none is given.
+ *
+ * @example
+ * ```ts
+ * const [tx] = channel();
+ * tx.capacity === DEFAULT_CHANNEL_CAPACITY; // true (65,536)
+ * ```
+ */
 export const DEFAULT_CHANNEL_CAPACITY = 65_536;
 
 /**
