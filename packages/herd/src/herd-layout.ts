@@ -18,7 +18,7 @@
 //   slot word  field
 //   0          STATE          EMPTY (no chunk), PARKED (chunk, free to lease), LEASED
 //   1          GEN            generation the slot was written in; another generation reads as EMPTY
-//   2          START          chunk start, bytes
+//   2          (reserved)
 //   3          END            chunk end, bytes
 //   4          POS            bump position when parked, bytes
 //   5          OWNER          threadId of the leasing thread
@@ -45,7 +45,6 @@ export const HEADER_WORDS = 16;
 export const SLOT_WORDS = 8;
 export const S_STATE = 0;
 export const S_GEN = 1;
-export const S_START = 2;
 export const S_END = 3;
 export const S_POS = 4;
 export const S_OWNER = 5;

@@ -18,18 +18,16 @@ import {
   S_OWNER,
   S_POS,
   S_SERIAL,
-  S_START,
   S_STATE,
   slotWord,
 } from './herd-layout.js';
 import { lock, unlock } from './spin-lock.js';
 
-/** What a lease hands a member: its slot and the chunk it continues in (start = end = 0 for none). */
+/** What a lease hands a member: its slot and where it continues (end = 0 for no chunk). */
 export interface Lease {
   slot: number;
   generation: number;
   serial: number;
-  start: number;
   end: number;
   pos: number;
   nextChunk: number;
@@ -86,7 +84,6 @@ export class HerdState {
       }
       if (parked < 0) {
         w[slotWord(slot, S_GEN)] = gen;
-        w[slotWord(slot, S_START)] = 0;
         w[slotWord(slot, S_END)] = 0;
         w[slotWord(slot, S_POS)] = 0;
         w[slotWord(slot, S_NEXT_CHUNK)] = this.chunkSize;
@@ -100,7 +97,6 @@ export class HerdState {
         slot,
         generation: gen,
         serial,
-        start: w[slotWord(slot, S_START)]! >>> 0,
         end: w[slotWord(slot, S_END)]! >>> 0,
         pos: w[slotWord(slot, S_POS)]! >>> 0,
         nextChunk: w[slotWord(slot, S_NEXT_CHUNK)]! >>> 0,
@@ -114,13 +110,12 @@ export class HerdState {
    * Parks a member's chunk for the next lease. Returns false (and changes nothing) when the lease
    * is no longer current: its thread's leases were returned by `releaseThread`.
    */
-  park(lease: Lease, start: number, end: number, pos: number, nextChunk: number): boolean {
+  park(lease: Lease, end: number, pos: number, nextChunk: number): boolean {
     const w = this.words;
     lock(w);
     try {
       const { slot } = lease;
       if (!this.current(lease)) return false;
-      w[slotWord(slot, S_START)] = start;
       w[slotWord(slot, S_END)] = end;
       w[slotWord(slot, S_POS)] = pos;
       w[slotWord(slot, S_NEXT_CHUNK)] = nextChunk;

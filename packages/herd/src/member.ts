@@ -1,8 +1,6 @@
-import { AllocError, Arena } from '@herd/bump';
+import { AllocError, Arena, NO_CHUNK_POS } from '@herd/bump';
 import { MemberReleasedError } from './errors.js';
 import { type HerdState, type Lease, MAX_MEMBER_CHUNK } from './herd-state.js';
-
-const NO_CHUNK_POS = 1;
 
 function roundUp16(n: number): number {
   return Math.ceil(n / 16) * 16;
@@ -28,10 +26,9 @@ function roundUp16(n: number): number {
 export class Member extends Arena {
   private readonly state: HerdState;
   private lease: Lease | null;
-  private start: number;
   private nextChunkSize: number;
-  /** The chunk before the current one, for giving the current one back (`undoChunks`). */
-  private previousStart = 0;
+  /** Start of the chunk the last `nextChunk` carved, and the size to restore, for `undoChunks`. */
+  private carvedStart = 0;
   private previousNextChunkSize = 0;
 
   /** @internal Made by `herd.get()`. */
@@ -39,7 +36,6 @@ export class Member extends Arena {
     super(state.memory);
     this.state = state;
     this.lease = lease;
-    this.start = lease.start;
     this.nextChunkSize = lease.nextChunk;
     if (lease.end > lease.pos) {
       this.pos = lease.pos;
@@ -69,13 +65,7 @@ export class Member extends Arena {
     if (lease === null) return;
     this.lease = null;
     const hasChunk = this.end > 0;
-    this.state.park(
-      lease,
-      hasChunk ? this.start : 0,
-      hasChunk ? this.end : 0,
-      hasChunk ? this.pos : 0,
-      this.nextChunkSize,
-    );
+    this.state.park(lease, hasChunk ? this.end : 0, hasChunk ? this.pos : 0, this.nextChunkSize);
     this.pos = NO_CHUNK_POS;
     this.end = 0;
   }
@@ -107,9 +97,8 @@ export class Member extends Arena {
     const needed = roundUp16(size + (align > 16 ? align - 16 : 0));
     const chunk = this.state.carve(needed, Math.max(needed, this.nextChunkSize));
     if (chunk === null) return false;
-    this.previousStart = this.start;
+    this.carvedStart = chunk.start;
     this.previousNextChunkSize = this.nextChunkSize;
-    this.start = chunk.start;
     this.pos = chunk.start;
     this.end = chunk.end;
     this.nextChunkSize = Math.min(this.nextChunkSize * 2, MAX_MEMBER_CHUNK);
@@ -122,13 +111,12 @@ export class Member extends Arena {
    * carved after it, else keep it (empty) as this member's chunk, so failures never pile up.
    */
   protected override undoChunks(epoch: number, pos: number, end: number): void {
-    if (this.chunkEpoch - epoch === 1 && this.state.uncarve(this.start, this.end)) {
-      this.start = this.previousStart;
+    if (this.chunkEpoch - epoch === 1 && this.state.uncarve(this.carvedStart, this.end)) {
       this.pos = pos;
       this.end = end;
       this.nextChunkSize = this.previousNextChunkSize;
     } else {
-      this.pos = this.start;
+      this.pos = this.carvedStart;
     }
   }
 
