@@ -62,6 +62,7 @@ describe('a callback that throws', () => {
     await expect(
       pool
         .par([1, 2])
+        .withMinLen(2) // one piece, so the init that throws is the one of the piece at item 0
         .mapInit(
           () => {
             throw new TypeError('no state');
