@@ -228,7 +228,7 @@ export class WorkerSet {
           // Read when it settles: a job posted again to a replacement ran on the new thread.
           const threadId = slot.threadId;
           for (const crossing of crossings) {
-            if (crossing.done) slot.doneLater.push(() => crossing.done!(threadId));
+            if (crossing.done) slot.doneLater.push(() => crossing.done!(threadId, outcome.type === 'died'));
           }
           resolve(outcome);
         },

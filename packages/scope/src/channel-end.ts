@@ -1,6 +1,4 @@
-import { isMainThread } from 'node:worker_threads';
 import { ChannelClosedError } from './errors.js';
-import { trackThreadEnd, untrackThreadEnd } from './thread-ends.js';
 
 /** In a token: 1 once the end's own count was given back. */
 const CLOSED = 0;
@@ -124,15 +122,6 @@ function uncount(account: Int32Array<SharedArrayBuffer>): boolean {
     seen = was;
   }
   return false;
-}
-
-/** Threads close the ends they still hold when their task ends; the main thread closes its own. */
-export function trackIfInThread(end: { close(): void }): void {
-  if (!isMainThread) trackThreadEnd(end);
-}
-
-export function untrack(end: { close(): void }): void {
-  if (!isMainThread) untrackThreadEnd(end);
 }
 
 export function checkValue(value: unknown): asserts value is number {

@@ -1,8 +1,9 @@
 import { brand, isBranded, stamp } from './brand.js';
 import { ChannelCore, DISCONNECTED, OK, TIMED_OUT, WOULD_BLOCK } from './channel-core.js';
-import { checkTimeout, EndOwnership, trackIfInThread, untrack } from './channel-end.js';
+import { checkTimeout, EndOwnership } from './channel-end.js';
 import { ChannelClosedError, TimeoutError } from './errors.js';
 import { CROSSING, type Crossing } from './runtime/crossing.js';
+import { offTaskEnd, onTaskEnd } from './runtime/thread-context.js';
 import type { SharedEnd } from './sender.js';
 
 const disconnected = () =>
@@ -101,7 +102,8 @@ export class Receiver {
     this.#core = core;
     this.#own = own;
     core.initReceiver();
-    trackIfInThread(this);
+    // A thread closes the ends it still holds when its task ends, as Rust drops them.
+    onTaskEnd(this, () => this.close());
   }
 
   /**
@@ -253,7 +255,7 @@ export class Receiver {
    * ```
    */
   close(): void {
-    untrack(this);
+    offTaskEnd(this);
     if (this.#own.moved) return;
     this.#core.leaveExclusiveReceiver();
     if (this.#own.claimClose()) this.#core.dropReceiver();
@@ -312,7 +314,7 @@ export class Receiver {
       data: { buffer: core.buffer, token: own.cell.buffer, ...own.crossingData() } satisfies SharedEnd,
       sent: () => {
         own.moved = true;
-        untrack(this);
+        offTaskEnd(this);
         core.wakeOwnWaits('rx');
       },
       done: () => {

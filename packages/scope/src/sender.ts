@@ -1,8 +1,9 @@
 import { brand, isBranded, stamp } from './brand.js';
 import { ChannelCore, DISCONNECTED, OK, WOULD_BLOCK } from './channel-core.js';
-import { checkValue, EndOwnership, trackIfInThread, untrack } from './channel-end.js';
+import { checkValue, EndOwnership } from './channel-end.js';
 import { ChannelClosedError } from './errors.js';
 import { CROSSING, type Crossing } from './runtime/crossing.js';
+import { offTaskEnd, onTaskEnd } from './runtime/thread-context.js';
 
 /**
  * What a moved end carries into a thread.
@@ -56,7 +57,8 @@ export class Sender {
     this.#core = core;
     this.#own = own;
     core.initSender();
-    trackIfInThread(this);
+    // A thread closes the ends it still holds when its task ends, as Rust drops them.
+    onTaskEnd(this, () => this.close());
   }
 
   /**
@@ -204,7 +206,7 @@ export class Sender {
    * ```
    */
   close(): void {
-    untrack(this);
+    offTaskEnd(this);
     if (this.#own.moved) return;
     this.#core.leaveExclusiveSender();
     if (this.#own.claimClose()) this.#core.dropSender();
@@ -230,7 +232,7 @@ export class Sender {
       data: { buffer: core.buffer, token: own.cell.buffer, ...own.crossingData() } satisfies SharedEnd,
       sent: () => {
         own.moved = true;
-        untrack(this);
+        offTaskEnd(this);
         core.wakeOwnWaits('tx');
       },
       done: () => {

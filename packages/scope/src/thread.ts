@@ -96,7 +96,7 @@ export class Thread {
     this.#worker.once('exit', (code) => {
       live--;
       if (result?.ok) {
-        this.#finish({ ok: true, value: result.value });
+        this.#finish({ ok: true, value: result.value }, false);
       } else if (result) {
         const cause = decodeError(result.error);
         const what = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
@@ -113,20 +113,21 @@ export class Thread {
     });
   }
 
+  /** `exitCode` is set when the thread stopped without posting its result: it died mid-task. */
   #fail(message: string, cause: unknown, exitCode: number | undefined, hasCause = true): void {
     const details = { index: this.index, threadId: this.threadId, exitCode };
     const error = new ThreadError(message, hasCause ? { ...details, cause } : details);
-    this.#finish({ ok: false, error });
+    this.#finish({ ok: false, error }, exitCode !== undefined || !hasCause);
   }
 
-  #finish(outcome: ThreadOutcome): void {
+  #finish(outcome: ThreadOutcome, died: boolean): void {
     if (this.#settled) return;
     this.#settled = true;
     // The thread is done with what crossed into it: herds take back its leases, moved channel
     // ends it did not close get closed.
     for (const crossing of this.#crossings) {
       try {
-        crossing.done?.(this.threadId);
+        crossing.done?.(this.threadId, died);
       } catch {
         // One crossable failing to clean up must not keep the others from doing so.
       }

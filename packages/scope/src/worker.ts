@@ -1,12 +1,12 @@
 // The entry of every thread a scope spawns: load the task, revive its arguments, run it, post
 // one result, close the channel ends it still holds, and let the thread end by itself (so the
 // thread's console output is flushed before its `exit` event).
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { encodeError } from './runtime/error-codec.js';
 import { explainError } from './runtime/explain-error.js';
 import { loadTask } from './runtime/task-codec.js';
+import { endTask, THREAD_CONTEXT, type ThreadContext } from './runtime/thread-context.js';
 import { reviveValues } from './runtime/value-codec.js';
-import { closeThreadEnds } from './thread-ends.js';
 import { isThreadData, type ThreadData, type ThreadResult } from './thread-protocol.js';
 
 async function run(port: NonNullable<typeof parentPort>, data: ThreadData): Promise<void> {
@@ -18,7 +18,7 @@ async function run(port: NonNullable<typeof parentPort>, data: ThreadData): Prom
   } catch (error) {
     result = { ok: false, error: encodeError(explainError(error, data.task)) };
   }
-  closeThreadEnds();
+  endTask();
   try {
     port.postMessage(result);
   } catch (error) {
@@ -30,4 +30,8 @@ async function run(port: NonNullable<typeof parentPort>, data: ThreadData): Prom
   }
 }
 
-if (parentPort && isThreadData(workerData)) void run(parentPort, workerData);
+if (parentPort && isThreadData(workerData)) {
+  const context: ThreadContext = { id: threadId, main: false, task: new Map() };
+  Object.defineProperty(globalThis, THREAD_CONTEXT, { value: context });
+  void run(parentPort, workerData);
+}

@@ -33,8 +33,13 @@ export interface Crossing {
   data: unknown;
   /** Sending side, after a successful post: channel ends become spent here. */
   sent?(): void;
-  /** Sending side, once the receiving thread is done with the object. Idempotent. */
-  done?(threadId: number): void;
+  /**
+   * Sending side, once the receiving thread is done with the object: its task ended (`died`
+   * false: the thread itself gave back what the task held), or the thread stopped mid-task
+   * (`died` true: terminated, crashed or exited, so whatever it held or had half done must be
+   * repaired here). Idempotent.
+   */
+  done?(threadId: number, died: boolean): void;
 }
 
 /**
