@@ -5,6 +5,14 @@
 import type { ErrorWire, TaskWire } from '@herd/scope/runtime';
 import type { MemoryRef } from './memory-slots.js';
 
+/** The job kind a pool's worker entry serves (worker.ts). */
+export const CALL_KIND = 'rayon-lite/call';
+
+/** What a pool's threads start with: its job memories (memory-slots.ts). */
+export interface PoolThreadData {
+  slots: SharedArrayBuffer;
+}
+
 /** How a worker reads the source: computed (range), in place (shared typed array) or cloned. */
 export type SourceWire =
   | { kind: 'range'; start: number }
@@ -59,12 +67,6 @@ export interface FailureWire {
   error: ErrorWire;
 }
 
-/** A worker that has run a call for a while and still sees unclaimed pieces asks for help. */
-export interface HelpRequest {
-  type: 'help';
-  id: number;
-}
-
 /** A worker's answer when it has no more pieces of a job to claim. */
 export interface JobReply {
   type: 'done';
@@ -76,5 +78,3 @@ export interface JobReply {
   /** Every failure met (join reports both sides; an iterator stops at its first). */
   failures: FailureWire[];
 }
-
-export type WorkerMessage = JobReply | HelpRequest;

@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import type { SHARE_ENV } from 'node:worker_threads';
 import { describeValue } from './describe-value.js';
 import type { CallOptions } from './execute.js';
 import { join } from './join.js';
@@ -6,7 +6,7 @@ import { par } from './par.js';
 import type { ParIter } from './par-iter.js';
 import type { Range } from './range.js';
 import type { Task } from './task.js';
-import { WorkerSet } from './worker-set.js';
+import { defaultThreadCount, WorkerSet } from './worker-set.js';
 
 /**
  * Options of `new ThreadPool()`.
@@ -22,7 +22,21 @@ export interface ThreadPoolOptions {
    * @defaultValue `os.availableParallelism()`
    */
   numThreads?: number;
+  /**
+   * Node options for the pool's threads, e.g. a loader for TypeScript module tasks
+   * (worker_threads platforms).
+   * @defaultValue the parent's
+   */
+  execArgv?: string[];
+  /**
+   * The threads' `process.env`, or `SHARE_ENV` (worker_threads platforms).
+   * @defaultValue a copy of the parent's
+   */
+  env?: NodeJS.Dict<string> | typeof SHARE_ENV;
 }
+
+/** Most threads a pool may have: far past any machine's parallelism, short of exhausting memory. */
+const MAX_THREADS = 1024;
 
 const workerSets = new WeakMap<ThreadPool, WorkerSet>();
 
@@ -52,21 +66,37 @@ export class ThreadPool {
   /**
    * Starts the pool's workers.
    *
-   * @throws TypeError when `numThreads` is not a number; RangeError when it is not an integer >= 1
+   * @throws TypeError when an option has the wrong type; RangeError when `numThreads` is not an
+   *   integer from 1 to 1024
    */
   constructor(options: ThreadPoolOptions = {}) {
     if (options === null || typeof options !== 'object') {
       throw new TypeError(`ThreadPool: options must be an object, got ${describeValue(options)}`);
     }
-    const numThreads = options.numThreads ?? availableParallelism();
+    const { execArgv, env } = options;
+    const numThreads = options.numThreads ?? defaultThreadCount();
     if (typeof numThreads !== 'number') {
-      throw new TypeError(`ThreadPool: numThreads must be a number, got ${describeValue(numThreads)}`);
+      throw new TypeError(
+        `ThreadPool: options.numThreads must be a number, got ${describeValue(numThreads)}`,
+      );
     }
-    if (!Number.isInteger(numThreads) || numThreads < 1) {
-      throw new RangeError(`ThreadPool: numThreads must be an integer >= 1, got ${numThreads}`);
+    if (!Number.isInteger(numThreads) || numThreads < 1 || numThreads > MAX_THREADS) {
+      throw new RangeError(
+        `ThreadPool: options.numThreads must be an integer from 1 to ${MAX_THREADS}, got ${numThreads}`,
+      );
+    }
+    if (execArgv !== undefined && (!Array.isArray(execArgv) || execArgv.some((a) => typeof a !== 'string'))) {
+      throw new TypeError(
+        `ThreadPool: options.execArgv must be an array of strings, got ${describeValue(execArgv)}`,
+      );
+    }
+    if (env !== undefined && (env === null || (typeof env !== 'object' && typeof env !== 'symbol'))) {
+      throw new TypeError(
+        `ThreadPool: options.env must be an object or SHARE_ENV, got ${describeValue(env)}`,
+      );
     }
     this.numThreads = numThreads;
-    workerSets.set(this, new WorkerSet(numThreads));
+    workerSets.set(this, new WorkerSet(numThreads, { execArgv, env }));
   }
 
   /**

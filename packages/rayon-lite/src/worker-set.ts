@@ -1,11 +1,19 @@
 /**
- * The workers of one pool: starting them, posting jobs, collecting one outcome per worker and
- * job, replacing the ones that die, and keeping the process alive only while a job is pending.
+ * The threads of one pool, as a client of the thread runtime (`@herd/scope/runtime`, which
+ * starts, watches and stops them): which thread gets a call, how the others join it when it asks
+ * for help, what a death or an abort does to the calls on a thread, and the pool's share of
+ * shared memory.
  */
-import { Worker } from 'node:worker_threads';
-import { type Crossing, workerExecArgv } from '@herd/scope/runtime';
+import {
+  type Crossing,
+  type JobOutcome,
+  platform,
+  RuntimeThread,
+  type StartOptions,
+} from '@herd/scope/runtime';
 import { type MemoryLease, MemorySlots } from './memory-slots.js';
-import type { Job, JobReply, WorkerMessage } from './protocol.js';
+import { CALL_KIND, type Job, type JobReply, type PoolThreadData } from './protocol.js';
+import { workerEntry } from './worker-entry-node.js';
 
 /** What a worker that died instead of replying leaves behind. */
 export interface Death {
@@ -13,73 +21,48 @@ export interface Death {
   threadId: number;
   /** The worker's place in the pool (0 … numThreads-1). */
   slot: number;
-  exitCode: number;
+  exitCode: number | undefined;
   /** The uncaught error the worker reported before exiting, if any. */
   error: unknown;
   /** True when the pool's `close()` ended it. */
   closed: boolean;
 }
 
-export type Outcome = JobReply | Death;
+/** A worker's reply, and which thread sent it. */
+export type Reply = JobReply & { threadId: number };
 
-/** A job posted to one worker and not answered yet. */
-interface PendingJob {
-  job: Job;
-  /** Its place among the jobs posted to this worker (0, 1, …); jobs run in that order. */
-  ordinal: number;
-  settle: (outcome: Outcome) => void;
-}
+export type Outcome = Reply | Death;
 
 interface Slot {
   index: number;
-  worker: Worker | null;
-  /**
-   * [0]: jobs posted to the worker, which watches this word between jobs; [1]: 1 while it is
-   * awake; [2]: jobs it has started, or FROZEN (see worker.ts and `terminateJob`).
-   */
-  doorbell: Int32Array;
-  threadId: number;
-  online: boolean;
-  lastError: unknown;
-  /** Jobs posted to the current worker. */
-  posts: number;
-  /** Set when the worker was terminated for an aborted job: how many jobs it had started. */
-  startedWhenKilled: number | undefined;
-  pending: Map<number, PendingJob>;
-  /**
-   * `done(threadId)` calls of crossings whose job ended on this worker. They wait until the worker
-   * is idle: a herd's `done` returns every lease the thread holds, which must not happen while a
-   * later job on the same worker is using one.
-   */
-  doneLater: (() => void)[];
+  thread: RuntimeThread | null;
+  /** Calls posted to this slot and not answered yet. */
+  pending: number;
+  /** Whether the current thread ever finished a job: a thread that never did is not restarted at once. */
+  served: boolean;
 }
-
-const WORKER_URL = new URL('./worker.js', import.meta.url);
-
-/** The doorbell word counting the jobs a worker started, and the value that stops it starting more. */
-export const STARTED = 2;
-export const FROZEN = -1;
-const DOORBELL_BYTES = 12;
 
 export class WorkerSet {
   readonly #slots: Slot[];
   readonly #memory = new MemorySlots();
-  /** Jobs still running, by id: what to do when one of their workers asks for help. */
+  readonly #options: StartOptions;
+  /** Calls still running, by id: what to do when one of their workers asks for help. */
   readonly #helpWanted = new Map<number, () => void>();
+  /** Per call, the runtime's job id on each slot it was posted to (for `terminateJob`). */
+  readonly #jobIds = new Map<number, Map<Slot, number>>();
   #closed = false;
 
-  constructor(size: number) {
+  constructor(size: number, options: { execArgv?: string[] | undefined; env?: object | symbol | undefined }) {
+    this.#options = {
+      execArgv: options.execArgv,
+      env: options.env,
+      data: { slots: this.#memory.buffer } satisfies PoolThreadData,
+    };
     this.#slots = Array.from({ length: size }, (_, index) => ({
       index,
-      worker: null,
-      doorbell: new Int32Array(new SharedArrayBuffer(DOORBELL_BYTES)),
-      threadId: -1,
-      online: false,
-      lastError: undefined,
-      posts: 0,
-      startedWhenKilled: undefined,
-      pending: new Map(),
-      doneLater: [],
+      thread: null,
+      pending: 0,
+      served: false,
     }));
     for (const slot of this.#slots) this.#start(slot);
   }
@@ -110,8 +93,10 @@ export class WorkerSet {
     crossings: Crossing[],
     onFinished: () => void,
   ): Promise<Outcome[]> {
-    const order = [...this.#slots].sort((x, y) => x.pending.size - y.pending.size);
+    const order = [...this.#slots].sort((x, y) => x.pending - y.pending);
     const given = new Set<Slot>();
+    const jobIds = new Map<Slot, number>();
+    this.#jobIds.set(job.id, jobIds);
     const outcomes: Outcome[] = [];
     let ran = 0;
     let waiting = 0;
@@ -120,29 +105,34 @@ export class WorkerSet {
     const result = new Promise<Outcome[]>((settle) => {
       resolve = settle;
     });
+    const answered = (outcome: Outcome): void => {
+      // The thread is done with what crossed into it: herds take back a dead thread's leases.
+      finishCrossings(crossings, outcome);
+      outcomes.push(outcome);
+      if (outcome.type === 'done') ran += outcome.ran;
+      waiting--;
+      if (!resolved && (ran >= pieces || waiting === 0)) {
+        resolved = true;
+        resolve(outcomes.slice());
+      }
+      if (waiting === 0) {
+        this.#helpWanted.delete(job.id);
+        this.#jobIds.delete(job.id);
+        onFinished();
+      }
+    };
     const give = (slot: Slot): void => {
-      const ordinal = this.#post(slot, job);
+      const outcome = this.#post(slot, job, jobIds);
       given.add(slot);
       waiting++;
-      void this.#await(slot, job, ordinal, crossings).then((outcome) => {
-        outcomes.push(outcome);
-        if (outcome.type === 'done') ran += outcome.ran;
-        waiting--;
-        if (!resolved && (ran >= pieces || waiting === 0)) {
-          resolved = true;
-          resolve(outcomes.slice());
-        }
-        if (waiting === 0) {
-          this.#helpWanted.delete(job.id);
-          onFinished();
-        }
-      });
+      void outcome.then(answered);
     };
     for (const slot of order.slice(0, count)) {
       try {
         give(slot);
       } catch (error) {
         if (waiting > 0) break; // the others have it; they will share its pieces
+        this.#jobIds.delete(job.id);
         throw new TypeError(
           `could not send the call to a worker (the context of with(ctx) and the items of an array source must be structured-cloneable): ${(error as Error).message}`,
           { cause: error },
@@ -168,172 +158,112 @@ export class WorkerSet {
   /**
    * Terminates the workers still running job `id` (a callback that does not return after an
    * abort); they are replaced, and their part of the job settles as a death. The job's stop flag
-   * is already set.
-   *
-   * A worker runs its jobs one after another, and other calls may be queued on it. So a worker is
-   * terminated only while it is inside job `id`: it is first frozen (it cannot start its next job,
-   * see worker.ts), and the count of jobs it has started tells which one it is in. If that is not
-   * `id`, it is let go again: `id` has either ended there, or not started, and then starts with
-   * the stop flag set and returns at once. If it is `id`, the jobs queued behind it have not
-   * started on it — none of their pieces was claimed there — so they are posted again to the
-   * replacement and finish as if nothing happened.
+   * is already set, so a worker that has not begun it yet returns at once when it does. Calls
+   * queued behind it on a terminated worker had not begun there: they go to its replacement and
+   * finish as if nothing happened.
    */
   terminateJob(id: number): void {
-    for (const slot of this.#slots) {
-      const entry = slot.pending.get(id);
-      const worker = slot.worker;
-      if (entry === undefined || worker === null) continue;
-      const started = Atomics.exchange(slot.doorbell, STARTED, FROZEN);
-      if (started === entry.ordinal + 1) {
-        slot.startedWhenKilled = started;
-        void worker.terminate();
-      } else {
-        Atomics.store(slot.doorbell, STARTED, started);
-        Atomics.notify(slot.doorbell, STARTED);
-      }
-    }
+    const jobIds = this.#jobIds.get(id);
+    if (jobIds === undefined) return;
+    for (const [slot, jobId] of jobIds) slot.thread?.abortJob(jobId);
   }
 
-  /** Terminates every worker; pending jobs get a `closed` death. */
+  /** Terminates every worker; pending jobs get a `closed` death. Always settles. */
   async close(): Promise<void> {
     this.#closed = true;
-    await Promise.all(
-      this.#slots.map(async (slot) => {
-        const worker = slot.worker;
-        if (worker !== null) await worker.terminate();
-      }),
-    );
+    await Promise.all(this.#slots.map((slot) => slot.thread?.terminate()));
   }
 
   /**
-   * Posts `job` to the slot's worker (starting one if needed) and rings its doorbell.
+   * Posts `job` to the slot's thread (starting one if needed). A job the thread never began
+   * (it was terminated for another job) is posted again to its replacement.
    *
-   * @returns the job's ordinal on that worker
+   * @returns the job's outcome as the pool sees it
+   * @throws TypeError (DataCloneError) when the job cannot cross
    */
-  #post(slot: Slot, job: Job): number {
-    (slot.worker ?? this.#start(slot)).postMessage(job);
-    // An idle worker watches its doorbell, not its event loop; one that went to sleep needs a
-    // notify (see worker.ts).
-    Atomics.add(slot.doorbell, 0, 1);
-    if (Atomics.load(slot.doorbell, 1) === 0) Atomics.notify(slot.doorbell, 0);
-    return slot.posts++;
-  }
-
-  #await(slot: Slot, job: Job, ordinal: number, crossings: Crossing[]): Promise<Outcome> {
-    return new Promise<Outcome>((resolve) => {
-      slot.pending.set(job.id, {
-        job,
-        ordinal,
-        settle: (outcome) => {
-          // Read when it settles: a job posted again to a replacement ran on the new thread.
-          const threadId = slot.threadId;
-          for (const crossing of crossings) {
-            if (crossing.done) slot.doneLater.push(() => crossing.done!(threadId, outcome.type === 'died'));
-          }
-          resolve(outcome);
-        },
-      });
-      this.#holdProcess(slot);
+  #post(slot: Slot, job: Job, jobIds: Map<Slot, number>): Promise<Outcome> {
+    const thread = slot.thread ?? this.#start(slot);
+    const { id, outcome } = thread.run(CALL_KIND, job, (event) => {
+      if (event === 'help' && !this.#closed) this.#helpWanted.get(job.id)?.();
     });
-  }
-
-  #start(slot: Slot): Worker {
-    const doorbell = new Int32Array(new SharedArrayBuffer(DOORBELL_BYTES));
-    const worker = new Worker(WORKER_URL, {
-      execArgv: workerExecArgv(),
-      workerData: { slots: this.#memory.buffer, doorbell: doorbell.buffer },
-    });
-    // Read now: a worker's threadId turns -1 once it has exited.
-    const threadId = worker.threadId;
-    slot.worker = worker;
-    slot.doorbell = doorbell;
-    slot.threadId = threadId;
-    slot.online = false;
-    slot.lastError = undefined;
-    slot.posts = 0;
-    slot.startedWhenKilled = undefined;
-    worker.on('online', () => {
-      slot.online = true;
-    });
-    worker.on('message', (reply: WorkerMessage) => {
-      if (reply.type === 'help') {
-        if (!this.#closed) this.#helpWanted.get(reply.id)?.();
-        return;
-      }
-      const entry = slot.pending.get(reply.id);
-      if (entry === undefined) return;
-      slot.pending.delete(reply.id);
-      entry.settle(reply);
-      if (slot.pending.size === 0) this.#becameIdle(slot);
-    });
-    worker.on('error', (error) => {
-      slot.lastError = error;
-    });
-    worker.on('exit', (exitCode) => {
-      if (slot.worker !== worker) return;
-      const wasOnline = slot.online;
-      slot.worker = null;
-      const death: Death = {
-        type: 'died',
-        threadId,
-        slot: slot.index,
-        exitCode,
-        error: slot.lastError,
-        closed: this.#closed,
-      };
-      const pending = [...slot.pending.values()];
-      slot.pending.clear();
-      // Terminated for an aborted job: the jobs it had not started go to the replacement.
-      const started = slot.startedWhenKilled;
-      const again = pending.filter(
-        (entry) => !this.#closed && started !== undefined && entry.ordinal >= started,
-      );
-      for (const entry of pending) if (!again.includes(entry)) entry.settle(death);
-      this.#becameIdle(slot);
-      // Replace a worker that died while running; one that never came online is retried only at
-      // the next call, so a broken install does not respawn in a loop.
-      if (!this.#closed && (wasOnline || again.length > 0)) this.#start(slot);
-      for (const entry of again) {
+    jobIds.set(slot, id);
+    slot.pending++;
+    return outcome.then((ended): Promise<Outcome> | Outcome => {
+      slot.pending--;
+      if (ended.type === 'unstarted' && !this.#closed) {
         try {
-          slot.pending.set(entry.job.id, { ...entry, ordinal: this.#post(slot, entry.job) });
+          return this.#post(slot, job, jobIds);
         } catch {
-          // It was posted once already, so this is no clone failure; settle it as the death.
-          slot.pending.delete(entry.job.id);
-          entry.settle(death);
+          // Posted once already, so no clone failure: the pool is closing.
         }
       }
-      this.#holdProcess(slot);
+      if (ended.type === 'reply') slot.served = true;
+      return this.#toOutcome(slot, thread, ended);
     });
-    // Last, after the 'message' listener: adding the first 'message' listener to a Worker refs its
-    // MessagePort again (Node's setupPortReferencing), so an unref() made before it would leave
-    // the port ref'd and the process alive until this worker's next call.
-    this.#holdProcess(slot);
-    return worker;
   }
 
-  /**
-   * Refs the slot's worker (its thread handle and its MessagePort) while a job is pending on it,
-   * unrefs it otherwise: the pool never keeps the process alive on its own, and an awaited call
-   * always finishes. Called after every change of `pending` and of `worker`; ref() and unref()
-   * only set a flag, so calling it again is harmless.
-   */
-  #holdProcess(slot: Slot): void {
-    const worker = slot.worker;
-    if (worker === null) return;
-    if (slot.pending.size > 0) worker.ref();
-    else worker.unref();
-  }
-
-  #becameIdle(slot: Slot): void {
-    this.#holdProcess(slot);
-    const calls = slot.doneLater;
-    slot.doneLater = [];
-    for (const call of calls) {
-      try {
-        call();
-      } catch {
-        // A crossing's clean-up that throws must not take the pool down; the call has settled.
-      }
+  #toOutcome(slot: Slot, thread: RuntimeThread, ended: JobOutcome): Outcome {
+    switch (ended.type) {
+      case 'reply':
+        if (ended.ok) return { ...(ended.value as JobReply), threadId: thread.id };
+        // The reply itself could not cross (a result structured clone refused).
+        return {
+          type: 'done',
+          id: -1,
+          ran: 0,
+          posted: [],
+          failures: [{ stage: 'result', index: -1, error: ended.error }],
+          threadId: thread.id,
+        };
+      case 'died':
+        return {
+          type: 'died',
+          threadId: thread.id,
+          slot: slot.index,
+          exitCode: ended.exitCode,
+          error: ended.error,
+          closed: this.#closed,
+        };
+      case 'unstarted':
+        return {
+          type: 'died',
+          threadId: thread.id,
+          slot: slot.index,
+          exitCode: undefined,
+          error: undefined,
+          closed: true,
+        };
     }
   }
+
+  #start(slot: Slot): RuntimeThread {
+    const thread = new RuntimeThread(workerEntry, this.#options);
+    slot.thread = thread;
+    slot.served = false;
+    void thread.exited.then(() => {
+      if (slot.thread !== thread) return;
+      slot.thread = null;
+      // A thread that died while serving calls is replaced at once, so the next call finds it warm;
+      // one that never finished a job is retried only at the next call (a broken install must not
+      // respawn in a loop).
+      if (!this.#closed && slot.served) this.#start(slot);
+    });
+    return thread;
+  }
+}
+
+function finishCrossings(crossings: Crossing[], outcome: Outcome): void {
+  const died = outcome.type === 'died';
+  for (const crossing of crossings) {
+    try {
+      crossing.done?.(outcome.threadId, died);
+    } catch {
+      // A crossing's clean-up that throws must not take the pool down; the call has settled.
+    }
+  }
+}
+
+/** The default number of threads of a pool: as many as can run at once. */
+export function defaultThreadCount(): number {
+  return platform.availableParallelism();
 }

@@ -36,7 +36,10 @@ describe('ThreadPool', () => {
 
   it('should reject numThreads below 1, non-integers and non-numbers', () => {
     expect(() => new ThreadPool({ numThreads: 0 })).toThrow(RangeError);
-    expect(() => new ThreadPool({ numThreads: 0 })).toThrow(/numThreads must be an integer >= 1, got 0/);
+    expect(() => new ThreadPool({ numThreads: 0 })).toThrow(
+      /options\.numThreads must be an integer from 1 to 1024, got 0/,
+    );
+    expect(() => new ThreadPool({ numThreads: 2 ** 32 })).toThrow(/from 1 to 1024, got 4294967296/);
     expect(() => new ThreadPool({ numThreads: 1.5 })).toThrow(RangeError);
     expect(() => new ThreadPool({ numThreads: '2' as never })).toThrow(TypeError);
   });

@@ -8,3 +8,4 @@ export type { SharedEnd } from './sender.js';
 export { Sender } from './sender.js';
 export { channel, DEFAULT_CHANNEL_CAPACITY, syncChannel } from './sync-channel.js';
 export { liveThreads } from './thread.js';
+export { endIdleThreads, idleThreads } from './warm-threads.js';

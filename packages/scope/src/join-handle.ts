@@ -39,7 +39,7 @@ export class JoinHandle<R> {
   }
 
   /**
-   * The worker's `threadId` (what a herd records as a lease's owner).
+   * The id of the thread running it (`currentThreadId()` there; what a herd records as a lease's owner).
    *
    * @example
    * ```ts

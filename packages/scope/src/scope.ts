@@ -1,11 +1,10 @@
 import type { SHARE_ENV } from 'node:worker_threads';
 import { AbortError, TimeoutError } from './errors.js';
 import { JoinHandle } from './join-handle.js';
+import { setLongTimeout } from './long-timeout.js';
 import { encodeTask } from './runtime/task-codec.js';
-import { Thread, type ThreadOptions } from './thread.js';
-
-/** How long a terminated thread may take to exit before the scope stops waiting for it. */
-const TERMINATE_GRACE_MS = 1_000;
+import { Thread } from './thread.js';
+import type { ThreadOptions } from './warm-threads.js';
 
 /**
  * Options of `scope`.
@@ -18,11 +17,23 @@ const TERMINATE_GRACE_MS = 1_000;
 export interface ScopeOptions {
   /** Aborting it terminates the scope's threads; the scope then rejects with `AbortError`. */
   signal?: AbortSignal;
-  /** Milliseconds after which the threads are terminated and the scope rejects with `TimeoutError`. */
+  /**
+   * Milliseconds after which the threads are terminated and the scope rejects with `TimeoutError`;
+   * any length (past 2^31 ms it is waited out in steps).
+   */
   timeout?: number;
-  /** Node options for each thread, e.g. a loader to run TypeScript module tasks. @defaultValue the parent's */
+  /**
+   * Whether every spawn gets a thread of its own, started for it and ended after it, instead of a
+   * warm thread that earlier tasks may have run on (whose globals they may have set).
+   * @defaultValue false (`execArgv` or `env` imply true)
+   */
+  fresh?: boolean;
+  /**
+   * Node options for each thread, e.g. a loader to run TypeScript module tasks (worker_threads
+   * platforms). Implies `fresh`. @defaultValue the parent's
+   */
   execArgv?: string[];
-  /** Each thread's `process.env`, or `SHARE_ENV`. @defaultValue a copy of the parent's */
+  /** Each thread's `process.env`, or `SHARE_ENV` (worker_threads platforms). Implies `fresh`. @defaultValue a copy of the parent's */
   env?: NodeJS.Dict<string> | typeof SHARE_ENV;
 }
 
@@ -72,7 +83,7 @@ function checkOptions(options: unknown): ScopeOptions {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`options must be an object, got ${String(options)}`);
   }
-  const { signal, timeout, execArgv, env } = options as ScopeOptions;
+  const { signal, timeout, fresh, execArgv, env } = options as ScopeOptions;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new TypeError(`options.signal must be an AbortSignal, got ${String(signal)}`);
   }
@@ -81,6 +92,9 @@ function checkOptions(options: unknown): ScopeOptions {
   }
   if (timeout !== undefined && (Number.isNaN(timeout) || timeout < 0)) {
     throw new RangeError(`options.timeout must be a number of milliseconds >= 0, got ${String(timeout)}`);
+  }
+  if (fresh !== undefined && typeof fresh !== 'boolean') {
+    throw new TypeError(`options.fresh must be a boolean, got ${String(fresh)}`);
   }
   if (execArgv !== undefined && (!Array.isArray(execArgv) || execArgv.some((a) => typeof a !== 'string'))) {
     throw new TypeError(`options.execArgv must be an array of strings, got ${JSON.stringify(execArgv)}`);
@@ -119,16 +133,22 @@ class ScopeState implements Scope {
 
   async terminateAll(): Promise<void> {
     this.open = false;
-    await Promise.all(this.threads.map((thread) => thread.terminate(TERMINATE_GRACE_MS)));
+    await Promise.all(this.threads.map((thread) => thread.terminate()));
   }
 
+  /**
+   * The failures not taken through `join()`, in the order they happened: a thread's error comes
+   * before the `ChannelClosedError` it caused in another.
+   */
   async failures(): Promise<unknown[]> {
-    const errors: unknown[] = [];
+    const failed: { at: number; error: unknown }[] = [];
     for (let i = 0; i < this.threads.length; i++) {
-      const outcome = await this.threads[i]!.ended;
-      if (!outcome.ok && !this.handles[i]!.observed) errors.push(outcome.error);
+      const thread = this.threads[i]!;
+      const outcome = await thread.ended;
+      if (!outcome.ok && !this.handles[i]!.observed)
+        failed.push({ at: thread.endedAt, error: outcome.error });
     }
-    return errors;
+    return failed.sort((a, b) => a.at - b.at).map((failure) => failure.error);
   }
 }
 
@@ -171,10 +191,10 @@ async function runBody<T>(state: ScopeState, body: (s: Scope) => T | Promise<T>)
  */
 export async function scope<T>(body: (s: Scope) => T | Promise<T>, options?: ScopeOptions): Promise<T> {
   if (typeof body !== 'function') throw new TypeError(`body must be a function, got ${String(body)}`);
-  const { signal, timeout, execArgv, env } = checkOptions(options);
+  const { signal, timeout, fresh, execArgv, env } = checkOptions(options);
   if (signal?.aborted)
     throw new AbortError('the scope was aborted before it started', { cause: signal.reason });
-  const state = new ScopeState({ execArgv, env });
+  const state = new ScopeState({ fresh, execArgv, env });
 
   // Why the scope itself cancelled (its timeout or its signal), once it did. The body may throw a
   // TimeoutError or AbortError of its own (a `recvTimeout`, a fetch it aborted): that is an error
@@ -196,10 +216,10 @@ export async function scope<T>(body: (s: Scope) => T | Promise<T>, options?: Sco
       }),
     );
   signal?.addEventListener('abort', onAbort, { once: true });
-  const timer =
+  const cancelTimer =
     timeout === undefined || timeout === Number.POSITIVE_INFINITY
       ? undefined
-      : setTimeout(() => {
+      : setLongTimeout(() => {
           cancel(
             new TimeoutError(
               `the scope ran past its ${timeout} ms timeout; its ${state.threads.length} threads were terminated`,
@@ -218,7 +238,7 @@ export async function scope<T>(body: (s: Scope) => T | Promise<T>, options?: Sco
     }
     throw error;
   } finally {
-    clearTimeout(timer);
+    cancelTimer?.();
     signal?.removeEventListener('abort', onAbort);
   }
 }

@@ -1,25 +1,23 @@
-import { type SHARE_ENV, Worker } from 'node:worker_threads';
 import { ThreadError } from './errors.js';
 import type { Crossing } from './runtime/crossing.js';
 import { decodeError } from './runtime/error-codec.js';
+import type { JobOutcome, RuntimeThread } from './runtime/runtime-thread.js';
 import type { TaskWire } from './runtime/task-codec.js';
+import type { TaskPayload } from './runtime/thread-server.js';
 import { encodeValues } from './runtime/value-codec.js';
-import { workerExecArgv } from './runtime/worker-exec-argv.js';
-import type { ThreadData, ThreadResult } from './thread-protocol.js';
+import { acquireThread, releaseThread, type ThreadOptions } from './warm-threads.js';
 
-/** How a thread ended: its return value, or why it failed. */
+/** How a spawned task ended: its return value, or why it failed. */
 export type ThreadOutcome = { ok: true; value: unknown } | { ok: false; error: ThreadError };
 
-export interface ThreadOptions {
-  execArgv?: string[] | undefined;
-  env?: NodeJS.Dict<string> | typeof SHARE_ENV | undefined;
-}
-
-let live = 0;
+let running = 0;
+/** Counts tasks as they end, so failures can be told in the order they happened. */
+let endings = 0;
 
 /**
- * How many scope threads are running in this process (started and not yet exited). For tests and
- * diagnostics: after every scope settled it is 0.
+ * How many spawned functions are running now in this process (spawned and not yet returned or
+ * failed). For tests and diagnostics: after every scope settled it is 0. Idle warm threads are
+ * not counted (see `idleThreads`).
  *
  * @example
  * ```ts
@@ -28,7 +26,7 @@ let live = 0;
  * ```
  */
 export function liveThreads(): number {
-  return live;
+  return running;
 }
 
 function cloneFailure(args: unknown[], error: Error): TypeError {
@@ -48,112 +46,107 @@ function cloneFailure(args: unknown[], error: Error): TypeError {
   });
 }
 
-/** One worker thread running one task, from spawn to exit. */
+/** One spawned task, from spawn to the moment its function returned or failed. */
 export class Thread {
   readonly index: number;
   readonly threadId: number;
-  /** Settles (never rejects) when the worker exited, or was given up on after `terminate`. */
+  /** Settles (never rejects) when the task ended: returned, threw, or its thread died. */
   readonly ended: Promise<ThreadOutcome>;
-  #settle!: (outcome: ThreadOutcome) => void;
-  #settled = false;
-  #terminating = false;
-  readonly #worker: Worker;
-  readonly #crossings: Crossing[];
+  /** When it ended, among every task of this process: failures are reported in that order. */
+  endedAt = Number.POSITIVE_INFINITY;
+  readonly #thread: RuntimeThread;
+  /** Set once the outcome is in; the thread may then run another task, which is not ours to stop. */
+  #ended = false;
 
   constructor(index: number, task: TaskWire, args: unknown[], options: ThreadOptions) {
     this.index = index;
-    this.ended = new Promise((resolve) => {
-      this.#settle = resolve;
-    });
     const { wire, crossings } = encodeValues(args);
-    const workerData: ThreadData = { '@herd/scope': 1, task, args: wire };
+    const { thread, reusable } = acquireThread(options);
+    let outcome: Promise<JobOutcome>;
     try {
-      this.#worker = new Worker(new URL('./worker.js', import.meta.url), {
-        workerData,
-        execArgv: workerExecArgv(options.execArgv),
-        ...(options.env ? { env: options.env } : {}),
-      });
+      ({ outcome } = thread.run('task', { task, args: wire } satisfies TaskPayload));
     } catch (error) {
+      // Nothing was posted: the thread is as it was.
+      releaseThread(thread, reusable);
       if ((error as Error)?.name === 'DataCloneError') throw cloneFailure(args, error as Error);
       throw error;
     }
-    live++;
-    this.#crossings = crossings;
-    this.threadId = this.#worker.threadId;
+    this.#thread = thread;
+    this.threadId = thread.id;
+    running++;
     for (const crossing of crossings) crossing.sent?.();
-    this.#listen();
+    this.ended = outcome.then((ended) => {
+      this.#ended = true;
+      running--;
+      this.endedAt = ++endings;
+      const died = ended.type !== 'reply';
+      finishCrossings(crossings, thread.id, died);
+      releaseThread(thread, reusable && ended.type === 'reply' && ended.clean);
+      return this.#outcome(ended);
+    });
   }
 
-  #listen(): void {
-    let result: ThreadResult | undefined;
-    let uncaught: { error: unknown } | undefined;
-    this.#worker.on('message', (message: ThreadResult) => {
-      result ??= message;
-    });
-    this.#worker.on('error', (error) => {
-      uncaught ??= { error };
-    });
-    this.#worker.once('exit', (code) => {
-      live--;
-      if (result?.ok) {
-        this.#finish({ ok: true, value: result.value }, false);
-      } else if (result) {
-        const cause = decodeError(result.error);
+  /** Terminates the thread running the task, if it still runs it; `ended` then settles. */
+  async terminate(): Promise<void> {
+    if (!this.#ended) await this.#thread.terminate();
+    await this.ended;
+  }
+
+  #outcome(ended: JobOutcome): ThreadOutcome {
+    const details = { index: this.index, threadId: this.threadId };
+    switch (ended.type) {
+      case 'reply': {
+        if (ended.ok) return { ok: true, value: ended.value };
+        const cause = decodeError(ended.error);
         const what = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-        this.#fail(`thread ${this.index} threw ${what}`, cause, undefined);
-      } else if (this.#terminating) {
-        this.#fail(`thread ${this.index} was terminated`, undefined, code, false);
-      } else if (uncaught) {
-        const cause = uncaught.error;
-        const what = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-        this.#fail(`thread ${this.index} crashed with ${what}`, cause, code);
-      } else {
-        this.#fail(`thread ${this.index} exited with code ${code} before returning`, undefined, code, false);
+        return {
+          ok: false,
+          error: new ThreadError(`thread ${this.index} threw ${what}`, { ...details, cause }),
+        };
       }
-    });
-  }
-
-  /** `exitCode` is set when the thread stopped without posting its result: it died mid-task. */
-  #fail(message: string, cause: unknown, exitCode: number | undefined, hasCause = true): void {
-    const details = { index: this.index, threadId: this.threadId, exitCode };
-    const error = new ThreadError(message, hasCause ? { ...details, cause } : details);
-    this.#finish({ ok: false, error }, exitCode !== undefined || !hasCause);
-  }
-
-  #finish(outcome: ThreadOutcome, died: boolean): void {
-    if (this.#settled) return;
-    this.#settled = true;
-    // The thread is done with what crossed into it: herds take back its leases, moved channel
-    // ends it did not close get closed.
-    for (const crossing of this.#crossings) {
-      try {
-        crossing.done?.(this.threadId, died);
-      } catch {
-        // One crossable failing to clean up must not keep the others from doing so.
+      case 'died': {
+        const { exitCode, error, terminated } = ended;
+        if (terminated) {
+          return {
+            ok: false,
+            error: new ThreadError(`thread ${this.index} was terminated`, { ...details, exitCode }),
+          };
+        }
+        if (error !== undefined) {
+          const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+          return {
+            ok: false,
+            error: new ThreadError(`thread ${this.index} crashed with ${what}`, {
+              ...details,
+              exitCode,
+              cause: error,
+            }),
+          };
+        }
+        return {
+          ok: false,
+          error: new ThreadError(`thread ${this.index} exited with code ${exitCode} before returning`, {
+            ...details,
+            exitCode,
+          }),
+        };
       }
+      case 'unstarted':
+        return { ok: false, error: new ThreadError(`thread ${this.index} was terminated`, details) };
     }
-    this.#settle(outcome);
   }
+}
 
-  /**
-   * Terminates the worker and waits for it to exit, at most `graceMs`: a `terminate()` that hangs
-   * (a native addon stuck in a call) must not hang the scope, so past the grace the thread counts
-   * as ended and its crossables are released.
-   */
-  async terminate(graceMs: number): Promise<void> {
-    if (this.#settled) return;
-    this.#terminating = true;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const gaveUp = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, graceMs);
-    });
+/**
+ * The thread is done with what crossed into it: when it died mid-task, herds take back its leases
+ * and moved channel ends it did not close get closed; otherwise it gave them back itself.
+ */
+function finishCrossings(crossings: Crossing[], threadId: number, died: boolean): void {
+  for (const crossing of crossings) {
     try {
-      await Promise.race([this.#worker.terminate().then(() => this.ended), gaveUp]);
+      crossing.done?.(threadId, died);
     } catch {
-      // terminate() itself failing leaves the same choice: stop waiting for this worker.
-    } finally {
-      clearTimeout(timer);
+      // One crossable failing to clean up must not keep the others from doing so.
     }
-    this.#fail(`thread ${this.index} was terminated`, undefined, undefined, false);
   }
 }

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { workerExecArgv } from '@herd/scope/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
+import { workerExecArgv } from '../src/runtime/platform-node.js';
 
 const original = process.execArgv;
 afterEach(() => {

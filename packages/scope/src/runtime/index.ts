@@ -3,6 +3,17 @@ export { CROSSING, isCrossable } from './crossing.js';
 export type { ErrorWire } from './error-codec.js';
 export { decodeError, encodeError } from './error-codec.js';
 export { explainError } from './explain-error.js';
+export type {
+  Platform,
+  PlatformWorker,
+  StartOptions,
+  ThreadPort,
+  WorkerEntry,
+  WorkerEvents,
+} from './platform.js';
+export { platform } from './platform-node.js';
+export type { JobOutcome, ThreadDeath } from './runtime-thread.js';
+export { RuntimeThread } from './runtime-thread.js';
 export type { Task, TaskWire } from './task-codec.js';
 export { encodeTask, loadTask } from './task-codec.js';
 export type { ThreadContext } from './thread-context.js';
@@ -14,5 +25,6 @@ export {
   onTaskEnd,
   THREAD_CONTEXT,
 } from './thread-context.js';
+export type { JobContext, JobHandler, TaskPayload } from './thread-server.js';
+export { serveThread } from './thread-server.js';
 export { encodeValues, reviveValues } from './value-codec.js';
-export { workerExecArgv } from './worker-exec-argv.js';

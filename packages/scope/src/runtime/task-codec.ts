@@ -1,4 +1,3 @@
-import { pathToFileURL } from 'node:url';
 import { helperNames, helperValues } from './compiler-helpers.js';
 
 /**
@@ -47,8 +46,17 @@ function moduleSpecifier(module: unknown, param: string): string {
         `its own entry file; pass new URL(${JSON.stringify(module)}, import.meta.url)`,
     );
   }
-  if (module.startsWith('/') || /^[A-Za-z]:[\\/]/.test(module)) return pathToFileURL(module).href;
+  if (module.startsWith('/') || /^[A-Za-z]:[\\/]/.test(module)) return fileUrl(module);
   return module;
+}
+
+/** An absolute file path as a file:// URL (what `pathToFileURL` gives, without `node:url`). */
+function fileUrl(path: string): string {
+  const segments = path.replace(/\\/g, '/').split('/');
+  const encoded = segments.map((segment) =>
+    /^[A-Za-z]:$/.test(segment) ? segment : encodeURIComponent(segment),
+  );
+  return `file://${path.startsWith('/') ? '' : '/'}${encoded.join('/')}`;
 }
 
 /**
