@@ -2,7 +2,8 @@ import { registerErrorClass } from '@herd/bump';
 
 /**
  * Thrown by `herd.reset()` while members are leased (Rust needs `&mut Herd` to reset, which no
- * leased member allows), and by `herd.get()` when every member slot is leased.
+ * leased member allows), and by `herd.get()` when every member slot is leased. Its message and
+ * `holders` name the threads holding leases.
  *
  * @example
  * ```ts
@@ -14,10 +15,13 @@ export class HerdBusyError extends Error {
   override name = 'HerdBusyError';
   /** Members leased when the error was thrown, in every thread. */
   readonly leased: number;
+  /** Who held them: thread id → members leased (0 is a main thread). */
+  readonly holders: ReadonlyMap<number, number>;
 
-  constructor(message: string, leased: number) {
+  constructor(message: string, leased: number, holders: ReadonlyMap<number, number> = new Map()) {
     super(message);
     this.leased = leased;
+    this.holders = holders;
   }
 }
 

@@ -1,13 +1,14 @@
-// The bytes at the start of a herd's SharedArrayBuffer. Every thread reads and writes them with
-// Atomics under the lock word (except the fixed configuration words, written once).
+// The bytes at the start of a herd's SharedArrayBuffer. The member table and GENERATION change
+// only under the lock word; CARVE moves by compare-and-swap without it; the configuration words
+// are written once, before the herd is shared.
 //
 //   offset  word  field
 //   0       0     MAGIC          'HERD' (0x44524548), to recognise a herd's buffer
 //   4       1     VERSION        layout version, bumped when this diagram changes
 //   8       2     GENERATION     bumped by reset(); a slot or Member of another generation is stale
 //   12      3     CARVE          next free byte for a new chunk, in 16-byte units
-//   16      4     LEASED         members leased now, in every thread
-//   20      5     LOCK           0 free, 1 held, 2 held with waiters
+//   16      4     LOCK_WAITERS   threads asleep on LOCK
+//   20      5     LOCK           0 free, else the holder's thread id + 1 (so a dead holder is known)
 //   24      6     MAX_MEMBERS    slots in the member table
 //   28      7     CHUNK_SIZE     a new member's first chunk, bytes
 //   32      8     LIMIT          end of the usable memory, in 16-byte units
@@ -21,20 +22,26 @@
 //   2          (reserved)
 //   3          END            chunk end, bytes
 //   4          POS            bump position when parked, bytes
-//   5          OWNER          threadId of the leasing thread
+//   5          OWNER          id of the leasing thread
 //   6          NEXT_CHUNK     size of the member's next chunk (chunks double), bytes
 //   7          SERIAL         bumped on each lease, so a release from an abandoned lease is ignored
 //
 //   then chunk memory, from DATA_START to the end of the buffer.
+//
+// A thread can be terminated anywhere, the lock held included. So every change under the lock
+// ends with one write that makes it count (STATE, or GEN for a slot of an older generation),
+// every field it depends on written before; how many members are leased is counted from the
+// table, never kept apart from it; and the lock names its holder, so `releaseThread` of a dead
+// holder frees it. Whatever a dead thread did not finish is then as if it never began.
 
 export const MAGIC = 0x44524548;
-export const VERSION = 1;
+export const VERSION = 2;
 
 export const H_MAGIC = 0;
 export const H_VERSION = 1;
 export const H_GENERATION = 2;
 export const H_CARVE = 3;
-export const H_LEASED = 4;
+export const H_LOCK_WAITERS = 4;
 export const H_LOCK = 5;
 export const H_MAX_MEMBERS = 6;
 export const H_CHUNK_SIZE = 7;

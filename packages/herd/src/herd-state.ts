@@ -1,4 +1,3 @@
-import { threadId } from 'node:worker_threads';
 import { Memory } from '@herd/bump';
 import { HerdBusyError } from './errors.js';
 import {
@@ -7,7 +6,6 @@ import {
   H_CHUNK_SIZE,
   H_DATA_START,
   H_GENERATION,
-  H_LEASED,
   H_LIMIT,
   H_MAX_MEMBERS,
   LEASED,
@@ -21,7 +19,8 @@ import {
   S_STATE,
   slotWord,
 } from './herd-layout.js';
-import { lock, unlock } from './spin-lock.js';
+import { breakLock, lock, MAIN_THREAD_PATIENCE_MS, unlock } from './spin-lock.js';
+import { currentThreadId } from './thread-context.js';
 
 /** What a lease hands a member: its slot and where it continues (end = 0 for no chunk). */
 export interface Lease {
@@ -38,7 +37,8 @@ export const MAX_MEMBER_CHUNK = 32 * 2 ** 20;
 
 /**
  * The herd's shared state, as one thread sees it: the header and member table in the buffer, and
- * the operations on them. `Herd` and `Member` both work through it.
+ * the operations on them. `Herd` and `Member` both work through it. See herd-layout.ts for why
+ * each change ends with the one write that makes it count.
  */
 export class HerdState {
   readonly memory: Memory;
@@ -59,16 +59,17 @@ export class HerdState {
     this.dataStart = (w[H_DATA_START]! >>> 0) * 16;
   }
 
-  /** Leases a parked member, or an empty slot when none is parked. */
+  /** Leases a parked member, or an empty slot when none is parked, for the calling thread. */
   lease(): Lease {
     const w = this.words;
-    lock(w);
+    const owner = currentThreadId();
+    this.lock();
     try {
       const gen = w[H_GENERATION]!;
       let parked = -1;
       let empty = -1;
       for (let i = 0; i < this.maxMembers; i++) {
-        const state = w[slotWord(i, S_GEN)] === gen ? w[slotWord(i, S_STATE)] : EMPTY;
+        const state = this.stateOf(i, gen);
         if (state === PARKED) {
           parked = i;
           break;
@@ -76,23 +77,19 @@ export class HerdState {
         if (state === EMPTY && empty < 0) empty = i;
       }
       const slot = parked >= 0 ? parked : empty;
-      if (slot < 0) {
-        throw new HerdBusyError(
-          `all ${this.maxMembers} member slots are leased; release members or raise the herd's maxMembers`,
-          w[H_LEASED]!,
-        );
-      }
+      if (slot < 0) throw this.allLeased(owner);
       if (parked < 0) {
-        w[slotWord(slot, S_GEN)] = gen;
         w[slotWord(slot, S_END)] = 0;
         w[slotWord(slot, S_POS)] = 0;
         w[slotWord(slot, S_NEXT_CHUNK)] = this.chunkSize;
       }
-      w[slotWord(slot, S_STATE)] = LEASED;
-      w[slotWord(slot, S_OWNER)] = threadId;
+      w[slotWord(slot, S_OWNER)] = owner;
       const serial = (w[slotWord(slot, S_SERIAL)]! + 1) | 0;
       w[slotWord(slot, S_SERIAL)] = serial;
-      w[H_LEASED]!++;
+      // The writes that make the lease count: STATE, then GEN for a slot of an older generation
+      // (until then it reads as EMPTY, whatever its STATE says).
+      Atomics.store(w, slotWord(slot, S_STATE), LEASED);
+      Atomics.store(w, slotWord(slot, S_GEN), gen);
       return {
         slot,
         generation: gen,
@@ -112,15 +109,14 @@ export class HerdState {
    */
   park(lease: Lease, end: number, pos: number, nextChunk: number): boolean {
     const w = this.words;
-    lock(w);
+    this.lock();
     try {
       const { slot } = lease;
       if (!this.current(lease)) return false;
       w[slotWord(slot, S_END)] = end;
       w[slotWord(slot, S_POS)] = pos;
       w[slotWord(slot, S_NEXT_CHUNK)] = nextChunk;
-      w[slotWord(slot, S_STATE)] = PARKED;
-      w[H_LEASED]!--;
+      Atomics.store(w, slotWord(slot, S_STATE), PARKED);
       return true;
     } finally {
       unlock(w);
@@ -170,9 +166,24 @@ export class HerdState {
     );
   }
 
+  /** Members leased now, in every thread, by owner thread id. */
+  holders(): Map<number, number> {
+    const w = this.words;
+    const gen = Atomics.load(w, H_GENERATION);
+    const holders = new Map<number, number>();
+    for (let i = 0; i < this.maxMembers; i++) {
+      if (this.stateOf(i, gen) !== LEASED) continue;
+      const owner = Atomics.load(w, slotWord(i, S_OWNER));
+      holders.set(owner, (holders.get(owner) ?? 0) + 1);
+    }
+    return holders;
+  }
+
   /** Members leased now, in every thread. */
   leased(): number {
-    return Atomics.load(this.words, H_LEASED);
+    let leased = 0;
+    for (const count of this.holders().values()) leased += count;
+    return leased;
   }
 
   /** Bytes of chunk memory carved so far. */
@@ -180,18 +191,20 @@ export class HerdState {
     return (Atomics.load(this.words, H_CARVE) >>> 0) * 16 - this.dataStart;
   }
 
-  /** Abandons the leases owned by thread `owner`; their chunks stay carved until reset. */
+  /**
+   * Abandons the leases owned by thread `owner`, and frees the lock if it died holding it; their
+   * chunks stay carved until reset. Returns how many leases it returned.
+   */
   releaseThread(owner: number): number {
     const w = this.words;
-    lock(w);
+    breakLock(w, owner);
+    this.lock();
     try {
-      const gen = w[H_GENERATION];
+      const gen = w[H_GENERATION]!;
       let returned = 0;
       for (let i = 0; i < this.maxMembers; i++) {
-        if (w[slotWord(i, S_GEN)] !== gen || w[slotWord(i, S_STATE)] !== LEASED) continue;
-        if (w[slotWord(i, S_OWNER)] !== owner) continue;
-        w[slotWord(i, S_STATE)] = EMPTY;
-        w[H_LEASED]!--;
+        if (this.stateOf(i, gen) !== LEASED || w[slotWord(i, S_OWNER)] !== owner) continue;
+        Atomics.store(w, slotWord(i, S_STATE), EMPTY);
         returned++;
       }
       return returned;
@@ -203,19 +216,64 @@ export class HerdState {
   /** Forgets every chunk in O(1) by moving to a new generation; refuses while members are leased. */
   reset(): void {
     const w = this.words;
-    lock(w);
+    this.lock();
     try {
-      const leased = w[H_LEASED]!;
-      if (leased > 0) {
-        throw new HerdBusyError(
-          `cannot reset the herd while ${leased} member${leased === 1 ? ' is' : 's are'} leased: release ${leased === 1 ? 'it' : 'them'} first`,
-          leased,
-        );
-      }
-      w[H_GENERATION] = (w[H_GENERATION]! + 1) | 0;
+      const holders = this.holders();
+      if (holders.size > 0) throw busy('cannot reset the herd while', holders, ': release them first');
+      // GENERATION first: a reset cut short after it leaves the carved memory unused until the
+      // next reset, never handed out twice.
+      Atomics.store(w, H_GENERATION, (w[H_GENERATION]! + 1) | 0);
       Atomics.store(w, H_CARVE, this.dataStart / 16);
     } finally {
       unlock(w);
     }
   }
+
+  /**
+   * Takes the lock; on a main thread that waited too long for it (its holder was terminated in
+   * the middle of a lease, and the runtime has not yet seen the thread gone), a `HerdBusyError`.
+   */
+  private lock(): void {
+    const holder = lock(this.words);
+    if (holder === 0) return;
+    const holders = this.holders();
+    throw busy(
+      `the herd's lock has been held by thread ${holder - 1} for ${MAIN_THREAD_PATIENCE_MS} ms;`,
+      holders,
+      `. If that thread was terminated, its lock is freed once its end is seen (the runtime calls herd.releaseThread(${holder - 1})): try again from a later task`,
+    );
+  }
+
+  /** Slot `i`'s state in generation `gen` (a slot of another generation is EMPTY). */
+  private stateOf(i: number, gen: number): number {
+    const w = this.words;
+    return Atomics.load(w, slotWord(i, S_GEN)) === gen ? Atomics.load(w, slotWord(i, S_STATE)) : EMPTY;
+  }
+
+  /** Every slot is leased: say by whom, and call a leak a leak. */
+  private allLeased(caller: number): HerdBusyError {
+    const holders = this.holders();
+    const mine = holders.get(caller) ?? 0;
+    const advice =
+      mine > this.maxMembers / 2
+        ? `: thread ${caller} (this one) holds ${mine} of them. A member leased per item and never released? Release each (member.release(), herd.scoped(fn)), or lease one per piece of work (mapInit, forEachInit)`
+        : `: release members, or raise the herd's maxMembers (${this.maxMembers}) if this many must be leased at once`;
+    return busy(`all ${this.maxMembers} member slots are leased,`, holders, advice);
+  }
+}
+
+/** A `HerdBusyError` that names the threads holding leases, and how many each holds. */
+function busy(what: string, holders: Map<number, number>, advice: string): HerdBusyError {
+  let leased = 0;
+  const names: string[] = [];
+  for (const [owner, count] of [...holders].sort((a, b) => b[1] - a[1])) {
+    leased += count;
+    names.push(`thread ${owner}${owner === 0 ? ' (a main thread)' : ''}: ${count}`);
+  }
+  const who = names.length === 0 ? '' : ` (${names.join(', ')})`;
+  return new HerdBusyError(
+    `${what} ${leased} member${leased === 1 ? ' is' : 's are'} leased${who}${advice}`,
+    leased,
+    holders,
+  );
 }

@@ -69,7 +69,19 @@ const MIN_CHUNK = 256;
 const CROSSING = Symbol.for('@herd/crossing');
 
 function show(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
+  if (value === null || typeof value !== 'object') return String(value);
+  return Object.prototype.toString.call(value);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 function checkInteger(value: unknown, name: string, min: number, max: number): number {
@@ -169,6 +181,18 @@ export class Herd {
         `d.buffer holds a herd of layout version ${words[H_VERSION]}, this @herd/herd reads version ${VERSION}: use one version of @herd/herd in every thread`,
       );
     }
+    // A buffer cut shorter than its header says would take allocations past its end, where
+    // writes vanish: refuse it.
+    const needed = Math.max(
+      (words[H_LIMIT]! >>> 0) * 16,
+      (words[H_DATA_START]! >>> 0) * 16,
+      headerBytes(words[H_MAX_MEMBERS]! >>> 0),
+    );
+    if (buffer.byteLength < needed) {
+      throw new TypeError(
+        `d.buffer is ${buffer.byteLength} bytes but its header describes a herd of ${needed}: pass the buffer herd.toShared() gave, whole`,
+      );
+    }
     const herd = Object.create(Herd.prototype) as Herd;
     const state = new HerdState(buffer);
     Object.assign(herd, { state, memory: state.memory });
@@ -182,12 +206,43 @@ export class Herd {
    * @throws {HerdBusyError} when every member slot is leased
    * @example
    * ```ts
-   * using bump = herd.get();
+   * const bump = herd.get();
    * const p = bump.alloc(16);
+   * bump.release();
    * ```
    */
   get(): Member {
     return new Member(this.state, this.state.lease());
+  }
+
+  /**
+   * Leases a member, runs `fn(member)` and releases the member when `fn` returns, throws, or
+   * the promise it returns settles; resolves (or returns) what `fn` did. What the member
+   * allocated stays in the herd.
+   *
+   * @throws {HerdBusyError} when every member slot is leased; whatever `fn` throws
+   * @example
+   * ```ts
+   * const p = herd.scoped((bump) => bump.allocStr('kept'));
+   * herd.memory.str(p); // 'kept'
+   * const q = await herd.scoped(async (bump) => bump.allocStr(await Promise.resolve('later')));
+   * ```
+   */
+  scoped<R>(fn: (member: Member) => R): R {
+    if (typeof fn !== 'function') throw new TypeError(`fn must be a function, got ${show(fn)}`);
+    const member = this.get();
+    let result: R;
+    try {
+      result = fn(member);
+    } catch (error) {
+      member.release();
+      throw error;
+    }
+    if (isThenable(result)) {
+      return Promise.resolve(result).finally(() => member.release()) as R;
+    }
+    member.release();
+    return result;
   }
 
   /**
@@ -223,19 +278,60 @@ export class Herd {
 
   /**
    * Returns the leases held by thread `threadId`, for a thread that died holding them (threw,
-   * exited, was terminated). What it allocated stays readable; the unused rest of its chunks is
-   * abandoned until `reset()`. Call it only for threads that no longer run. `@herd/scope` and
-   * `@herd/rayon-lite` call it for their own threads.
+   * exited, was terminated), and frees the herd's lock if it died holding that. What it
+   * allocated stays readable; the unused rest of its chunks is abandoned until `reset()`. Call it
+   * only for threads that no longer run: `@herd/scope` and `@herd/rayon-lite` call it for their
+   * own threads, and `releaseOnExit(worker)` for a `worker_threads` Worker of another library.
    *
+   * @param threadId - the thread's id: `worker.threadId` read while it ran (Node sets it to -1
+   *   once the worker has exited), or a scope thread's `handle.threadId`
    * @returns how many leases were returned
    * @example
    * ```ts
-   * worker.on('exit', () => herd.releaseThread(worker.threadId));
+   * const { threadId } = worker; // read now: -1 after 'exit'
+   * worker.on('exit', () => herd.releaseThread(threadId));
    * ```
    */
   releaseThread(threadId: number): number {
-    checkInteger(threadId, 'threadId', 0, 2 ** 31 - 1);
+    checkInteger(threadId, 'threadId', 0, 2 ** 31 - 2);
     return this.state.releaseThread(threadId);
+  }
+
+  /**
+   * Returns `worker`'s leases when it exits, however it ends (for `worker_threads` Workers that
+   * other libraries start, such as piscina's): the recipe of `releaseThread` done right, since a
+   * Worker's `threadId` reads -1 by the time its `'exit'` event comes.
+   *
+   * @param worker - a `worker_threads` Worker (anything with a `threadId` and `once('exit', …)`)
+   * @returns a function that stops watching it
+   * @example
+   * ```ts
+   * const worker = new Worker(new URL('./work.js', import.meta.url), { workerData: { herd: herd.toShared() } });
+   * herd.releaseOnExit(worker);
+   * ```
+   */
+  releaseOnExit(worker: {
+    readonly threadId: number;
+    once(event: 'exit', listener: () => void): unknown;
+  }): () => void {
+    const { threadId } = (worker ?? {}) as { threadId?: unknown };
+    if (typeof (worker as { once?: unknown } | null)?.once !== 'function' || typeof threadId !== 'number') {
+      throw new TypeError(`worker must be a worker_threads Worker, got ${show(worker)}`);
+    }
+    if (threadId < 0)
+      throw new RangeError(
+        'worker has already exited (its threadId is -1): call releaseOnExit as soon as it starts',
+      );
+    let watching = true;
+    const onExit = () => {
+      if (watching) this.state.releaseThread(threadId);
+    };
+    worker.once('exit', onExit);
+    const off = (worker as { off?: (event: 'exit', listener: () => void) => unknown }).off;
+    return () => {
+      watching = false;
+      off?.call(worker, 'exit', onExit);
+    };
   }
 
   /**
@@ -252,13 +348,20 @@ export class Herd {
   }
 
   /** @internal The crossing protocol (docs/internals.md): how `@herd/scope` carries a herd into a thread. */
-  [CROSSING](): { module: string; revive: string; data: SharedHerd; done(threadId: number): void } {
+  [CROSSING](): {
+    module: string;
+    revive: string;
+    data: SharedHerd;
+    done(threadId: number, died: boolean): void;
+  } {
     return {
       module: import.meta.url,
       revive: 'Herd.fromShared',
       data: this.toShared(),
-      done: (threadId: number) => {
-        this.state.releaseThread(threadId);
+      // A thread whose task ended released the members the task leased itself; only a thread
+      // that stopped mid-task leaves leases (and maybe the lock) to take back.
+      done: (threadId: number, died: boolean) => {
+        if (died) this.state.releaseThread(threadId);
       },
     };
   }

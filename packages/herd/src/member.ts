@@ -1,6 +1,7 @@
 import { AllocError, Arena, NO_CHUNK_POS } from '@herd/bump';
 import { MemberReleasedError } from './errors.js';
 import { type HerdState, type Lease, MAX_MEMBER_CHUNK } from './herd-state.js';
+import { offTaskEnd, onTaskEnd } from './thread-context.js';
 
 function roundUp16(n: number): number {
   return Math.ceil(n / 16) * 16;
@@ -11,16 +12,18 @@ function roundUp16(n: number): number {
  * atomics or locks, because no other thread holds it. What it allocates belongs to the herd: it
  * stays readable through `herd.memory` from any thread after the member is released, until
  * `herd.reset()`. Release it when done (`release()`, or `using`), so its chunk goes back to the
- * herd and the next `get()`, in any thread, continues in it.
+ * herd and the next `get()`, in any thread, continues in it. In a thread that `@herd/scope` or
+ * `@herd/rayon-lite` runs, a member is also released when the task that leased it ends, and it
+ * refuses use after that (`MemberReleasedError`), even when kept in a global.
  *
  * @example
  * ```ts
  * const herd = new Herd();
- * {
- *   using bump = herd.get();
- *   const p = bump.alloc(8);
- *   bump.memory.f64[p >>> 3] = 42;
- * } // released here
+ * const bump = herd.get();
+ * const p = bump.alloc(8);
+ * bump.memory.f64[p >>> 3] = 42;
+ * bump.release();
+ * herd.memory.f64[p >>> 3]; // 42, until herd.reset()
  * ```
  */
 export class Member extends Arena {
@@ -41,6 +44,9 @@ export class Member extends Arena {
       this.pos = lease.pos;
       this.end = lease.end;
     }
+    // In a runtime thread the task gives back what it leased when it ends, so a member kept in
+    // a global cannot go on allocating in a chunk a later lease, or a reset, hands to others.
+    onTaskEnd(this, () => this.release());
   }
 
   /** Whether the member can still allocate (it was not released). */
@@ -64,13 +70,14 @@ export class Member extends Arena {
     const lease = this.lease;
     if (lease === null) return;
     this.lease = null;
+    offTaskEnd(this);
     const hasChunk = this.end > 0;
     this.state.park(lease, hasChunk ? this.end : 0, hasChunk ? this.pos : 0, this.nextChunkSize);
     this.pos = NO_CHUNK_POS;
     this.end = 0;
   }
 
-  /** Same as `release()`, for `using bump = herd.get()`. */
+  /** Same as `release()`, for `using bump = herd.get()` (TypeScript 5.2+, or Node 24+). */
   [Symbol.dispose](): void {
     this.release();
   }

@@ -81,7 +81,7 @@ describe('Herd', () => {
     const b = herd.get();
     expect(herd.leased()).toBe(2);
     expect(() => herd.reset()).toThrow(HerdBusyError);
-    expect(() => herd.reset()).toThrow(/2 members are leased/);
+    expect(() => herd.reset()).toThrow(/2 members are leased \(thread 0 \(a main thread\): 2\)/);
     try {
       herd.reset();
     } catch (e) {
@@ -269,7 +269,10 @@ describe('Herd', () => {
     expect(crossing.revive).toBe('Herd.fromShared');
     expect(typeof crossing.module).toBe('string');
     herd.get();
-    (crossing.done as (id: number) => void)(0);
+    const done = crossing.done as (id: number, died: boolean) => void;
+    done(0, false); // the task ended: the thread gave back what it leased itself
+    expect(herd.leased()).toBe(1);
+    done(0, true); // the thread died mid-task: its leases are taken back
     expect(herd.leased()).toBe(0);
   });
 });

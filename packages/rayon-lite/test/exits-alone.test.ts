@@ -67,6 +67,9 @@ const cases: [name: string, printed: unknown][] = [
   ['join error', 'JoinError'],
   ['join crash', 'ThreadError'],
   ['close after a call', 'closed'],
+  ['close, 40 rounds', 'closed 40 times'],
+  ['close after a death, 40 rounds', 'closed 40 times'],
+  ['close while a call runs, 40 rounds', ['PoolClosedError']],
 ];
 
 describe('a process that used a pool and did not close it', () => {

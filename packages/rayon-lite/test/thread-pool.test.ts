@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Worker } from 'node:worker_threads';
-import { PoolClosedError, range, ThreadPool } from '@herd/rayon-lite';
+import { Herd, MemberReleasedError } from '@herd/herd';
+import { ItemError, PoolClosedError, range, ThreadPool } from '@herd/rayon-lite';
 import { describe, expect, it } from 'vitest';
 
 /** Counts worker threads alive in this process, whoever started them. */
@@ -116,6 +117,63 @@ describe('ThreadPool', () => {
         () => 2,
       ),
     ).rejects.toThrow(PoolClosedError);
+  });
+
+  it('should start its threads with the execArgv and env it was given', async () => {
+    const pool = new ThreadPool({
+      numThreads: 2,
+      execArgv: ['--no-deprecation'],
+      env: { HERD_POOL_TEST: 'from the pool' },
+    });
+    try {
+      const seen = await pool
+        .par(range(0, 2))
+        .map(() => [process.execArgv.join(' '), process.env.HERD_POOL_TEST])
+        .collect();
+      expect(seen).toEqual([
+        ['--no-deprecation', 'from the pool'],
+        ['--no-deprecation', 'from the pool'],
+      ]);
+    } finally {
+      await pool.close();
+    }
+    expect(() => new ThreadPool({ execArgv: '--inspect' as never })).toThrow(
+      /options\.execArgv must be an array/,
+    );
+    expect(() => new ThreadPool({ env: 5 as never })).toThrow(/options\.env must be an object/);
+  });
+
+  it('should end the leases a call made, so a member kept in a worker global cannot write after a reset', async () => {
+    const pool = new ThreadPool({ numThreads: 1 });
+    const herd = new Herd({ maxBytes: 1 << 22 });
+    try {
+      await pool
+        .par([1])
+        .with({ herd })
+        .forEach((_, { herd }) => {
+          const member = herd.get();
+          member.allocStr('leased in a callback, never released');
+          (globalThis as unknown as Record<string, unknown>).keptMember = member;
+        });
+      expect(herd.leased()).toBe(0);
+      herd.reset();
+      const main = herd.get();
+      const mine = main.allocStr('allocated by the main thread after the reset');
+      main.release();
+      const failure = await pool
+        .par([1])
+        .forEach(() => {
+          (
+            globalThis as unknown as Record<string, { allocZeroed(n: number): number }>
+          ).keptMember!.allocZeroed(64);
+        })
+        .catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(ItemError);
+      expect((failure as ItemError).cause).toBeInstanceOf(MemberReleasedError);
+      expect(herd.memory.str(mine)).toBe('allocated by the main thread after the reset');
+    } finally {
+      await pool.close();
+    }
   });
 
   it('should run 1000 consecutive small calls without growth in live workers or memory', async () => {

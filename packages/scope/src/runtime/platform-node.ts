@@ -12,6 +12,14 @@ import type {
   WorkerEntry,
   WorkerEvents,
 } from './platform.js';
+import { liveTimers, trackTimers } from './timer-tracking.js';
+
+/**
+ * Requests in flight (a file being closed after a module loaded, a write, a DNS lookup) end by
+ * themselves in a moment; what a task leaves running is the rest: timers, sockets, servers,
+ * watchers, child processes.
+ */
+const TRANSIENT = /Req(Wrap|Callback|Promise)?$|^(WriteWrap|ShutdownWrap)$/;
 
 /** Where a thread's start data travels in `workerData`. */
 const DATA_KEY = '@herd/thread';
@@ -102,6 +110,10 @@ export async function threadPort(): Promise<ThreadPort> {
   if (isMainThread || port === null) {
     throw new Error('this module is a Herd worker entry: it runs in a thread the runtime starts');
   }
+  // Bun's getActiveResourcesInfo() lists nothing: count timers ourselves there.
+  const listsResources =
+    typeof process.getActiveResourcesInfo === 'function' && process.versions.bun === undefined;
+  if (!listsResources) trackTimers();
   return {
     id: threadId,
     data: (workerData as Record<string, unknown> | null)?.[DATA_KEY],
@@ -110,9 +122,11 @@ export async function threadPort(): Promise<ThreadPort> {
       port.on('message', listener);
     },
     activeResources: () => {
-      if (typeof process.getActiveResourcesInfo !== 'function') return null;
+      if (!listsResources) return liveTimers();
       const counts = new Map<string, number>();
-      for (const kind of process.getActiveResourcesInfo()) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+      for (const kind of process.getActiveResourcesInfo()) {
+        if (!TRANSIENT.test(kind)) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+      }
       return counts;
     },
     flushOutput: async () => {

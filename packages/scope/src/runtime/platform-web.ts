@@ -8,6 +8,7 @@
  * reported when the runtime terminates it, or when it reports an uncaught error (a page keeps
  * such a worker running, but what it was doing is lost, so the runtime treats it as dead).
  */
+
 import type {
   Platform,
   PlatformWorker,
@@ -16,6 +17,7 @@ import type {
   WorkerEntry,
   WorkerEvents,
 } from './platform.js';
+import { liveTimers, trackTimers } from './timer-tracking.js';
 
 interface WebWorker {
   postMessage(message: unknown, transfer?: readonly object[]): void;
@@ -114,42 +116,6 @@ export const platform: Platform = {
     (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 4,
 };
 
-/** Live timers of this thread, by kind: a Web Worker offers no other way to see what a task left. */
-const timers = { Timeout: new Set<unknown>(), Interval: new Set<unknown>() };
-
-/** Counts the timers this thread sets, so the runtime can tell a task that left one running. */
-function trackTimers(): void {
-  const global = globalThis as unknown as Record<string, (...args: any[]) => unknown>;
-  const setTimeout = global.setTimeout!;
-  const setInterval = global.setInterval!;
-  const clearTimeout = global.clearTimeout!;
-  const clearInterval = global.clearInterval!;
-  global.setTimeout = (callback: unknown, ...rest: unknown[]) => {
-    const handle: unknown = setTimeout(
-      (...args: unknown[]) => {
-        timers.Timeout.delete(handle);
-        if (typeof callback === 'function') callback(...args);
-      },
-      ...rest,
-    );
-    timers.Timeout.add(handle);
-    return handle;
-  };
-  global.setInterval = (...args: unknown[]) => {
-    const handle = setInterval(...args);
-    timers.Interval.add(handle);
-    return handle;
-  };
-  global.clearTimeout = (handle: unknown) => {
-    timers.Timeout.delete(handle);
-    return clearTimeout(handle);
-  };
-  global.clearInterval = (handle: unknown) => {
-    timers.Interval.delete(handle);
-    return clearInterval(handle);
-  };
-}
-
 /** The thread side: waits for the first message, which says who this thread is. */
 export function threadPort(): Promise<ThreadPort> {
   const scope = globalThis as unknown as WorkerScope;
@@ -174,11 +140,7 @@ export function threadPort(): Promise<ThreadPort> {
           deliver = listener;
           for (const message of early.splice(0)) listener(message);
         },
-        activeResources: () =>
-          new Map([
-            ['Timeout', timers.Timeout.size],
-            ['Interval', timers.Interval.size],
-          ]),
+        activeResources: liveTimers,
         flushOutput: async () => {},
       });
     });
