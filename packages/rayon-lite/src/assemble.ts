@@ -3,6 +3,7 @@
  * sequential run would give (for `reduce`, given an associative `op`).
  */
 import { FOUND, type JobMemory, POSTED, SHARED } from './job-memory.js';
+import { pieceStart } from './pieces.js';
 
 /** What the workers left: the shared memory and the results they posted, by piece. */
 export interface PieceResults {
@@ -29,14 +30,14 @@ export function forEachPieceResult(results: PieceResults, visit: (value: unknown
 export function assembleCollect(
   results: PieceResults,
   output: Float64Array | null,
-  pieceLength: number,
+  length: number,
 ): unknown[] {
   const { states, values } = results.memory;
   const items: unknown[] = [];
   for (let p = 0; p < results.pieces; p++) {
     const state = Atomics.load(states, p);
     if (state === SHARED && output !== null) {
-      const base = p * pieceLength;
+      const base = pieceStart(p, length, results.pieces);
       const end = base + values[p]!;
       for (let i = base; i < end; i++) items.push(output[i]);
     } else if (state === POSTED) {

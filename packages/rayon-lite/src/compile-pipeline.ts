@@ -10,6 +10,7 @@ import { describeValue } from './describe-value.js';
 import { disposeState } from './dispose-state.js';
 import { FOUND, type JobMemory, POSTED, SHARED, stopJob } from './job-memory.js';
 import type { IterJob, TerminalWire } from './protocol.js';
+import { fromSharedView } from './shared-view.js';
 import { HALT, StageFailure } from './stage-failure.js';
 
 type Fn = (...args: any[]) => any;
@@ -33,7 +34,7 @@ interface Env {
   source: ArrayLike<unknown> | null;
   start: number;
   length: number;
-  pieceLength: number;
+  pieces: number;
   Failure: typeof StageFailure;
   HALT: symbol;
   toArray: (value: unknown) => ArrayLike<unknown>;
@@ -105,11 +106,19 @@ export function compilePipeline(
     ctx,
     control,
     checkpoint,
-    output: terminal.op === 'collect' ? terminal.output : null,
-    source: job.source.kind === 'range' ? null : job.source.array,
+    output:
+      terminal.op === 'collect' && terminal.output !== null
+        ? (fromSharedView(terminal.output) as Float64Array)
+        : null,
+    source:
+      job.source.kind === 'range'
+        ? null
+        : job.source.kind === 'shared'
+          ? fromSharedView(job.source.view)
+          : job.source.array,
     start: job.source.kind === 'range' ? job.source.start : 0,
     length: job.length,
-    pieceLength: job.pieceLength,
+    pieces: job.pieces,
     Failure: StageFailure,
     HALT,
     toArray,
@@ -248,9 +257,12 @@ function generate(job: IterJob): string {
     )
     .join('\n');
   const code = `'use strict';
-const { wires, ctx, control, checkpoint, output, source, start, length, pieceLength, Failure, HALT, toArray, disposeState, keep, keepCollected, found, cloneIdentity, notNumber } = env;
+const { wires, ctx, control, checkpoint, output, source, start, length, pieces, Failure, HALT, toArray, disposeState, keep, keepCollected, found, cloneIdentity, notNumber } = env;
 ${wires.map((_, k) => `const F${k} = env.fns[${k}];`).join('\n')}
 const steps = ${JSON.stringify(steps)};
+// Pieces are near-equal (pieces.ts): the first \`rest\` hold one item more than \`base\`.
+const base = Math.floor(length / pieces);
+const rest = length - base * pieces;
 let at = 0;
 let step = -1;
 let span = 1;
@@ -281,8 +293,8 @@ function blame(e, index) {
   return s === undefined ? new Failure('pipeline', index, e, null) : new Failure(s.stage, index, e, wires[s.wire]);
 }
 return function runPiece(piece) {
-  const lo = piece * pieceLength;
-  const hi = Math.min(length, lo + pieceLength);
+  const lo = piece * base + Math.min(piece, rest);
+  const hi = lo + base + (piece < rest ? 1 : 0);
   step = -1;
   try {
     ${stateInits.join('\n    ')}

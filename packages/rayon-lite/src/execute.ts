@@ -8,6 +8,7 @@ import { describeValue } from './describe-value.js';
 import { AbortError, ItemError, JoinError, PoolClosedError, ThreadError } from './errors.js';
 import { type JobMemory, stopJob } from './job-memory.js';
 import type { MemoryRef } from './memory-slots.js';
+import type { Split } from './pieces.js';
 import type { FailureWire, Job } from './protocol.js';
 import type { ThreadPool } from './thread-pool.js';
 import { workersOf } from './thread-pool.js';
@@ -56,7 +57,7 @@ export interface CallResults {
 
 /**
  * Runs one call: leases its shared memory, builds the job for it with `makeJob`, posts it to
- * `workerCount` workers of `pool`, waits until its `pieces` are done, and hands the results to
+ * `workerCount` workers of `pool`, waits until its pieces are done, and hands the results to
  * `assemble` — synchronously, since the memory goes back to the pool right after.
  *
  * @returns what `assemble` returns
@@ -65,7 +66,7 @@ export interface CallResults {
 export async function execute<R>(
   pool: ThreadPool,
   makeJob: (ref: MemoryRef) => Job,
-  pieces: number,
+  { pieces, regions }: Split,
   workerCount: number,
   crossings: Crossing[],
   signal: AbortSignal | undefined,
@@ -73,7 +74,7 @@ export async function execute<R>(
 ): Promise<R> {
   checkCanStart(pool, signal);
   const workers = workersOf(pool);
-  const lease = workers.leaseMemory(pieces);
+  const lease = workers.leaseMemory(pieces, regions);
   // The memory is free again once it is assembled and every worker has answered.
   let holds = 2;
   const letGo = (): void => {

@@ -1,28 +1,29 @@
 /**
- * The shared memory of one call: the claim counter the workers take pieces from, the stop flag,
- * and one result slot per piece, so numeric results travel without structured clone.
+ * The shared memory of one call: the stop flag, where each region's pieces are handed out, and
+ * one result slot per piece, so numeric results travel without structured clone.
  *
  * ```
  * Int32 words
- * [0] CLAIM   next piece to hand out (Atomics.add); CLOSED once the call stops
- * [1] STOP    1 once the call must stop: an error, an abort, a short-circuit result
- * [2] FOUND   any/all/findAny: 1 once the deciding item was found (compareExchange: one winner)
- * [3] unused  keeps the piece states 8-aligned
- * [4 .. 4+pieces)                 piece state: EMPTY | SHARED | POSTED
+ * [0] STOP       1 once the call must stop: an error, an abort, a short-circuit result
+ * [1] FOUND      any/all/findAny: 1 once the deciding item was found (compareExchange: one winner)
+ * [2] NEXT_HOME  the next region a worker joining the call starts in (Atomics.add)
+ * [3] unused
+ * [4 .. 4+regions)      region r: its next piece to hand out (Atomics.add); the region ends where
+ *                       region r+1 begins (pieces.ts), so a piece number past it means "none left"
+ * then [pieces]         piece state: EMPTY | SHARED | POSTED
  * then, 8-aligned, Float64 [pieces]  piece value: the piece's number (sum, min, …) or its item
  *                                    count when a collect wrote its numbers to the output
  * ```
+ *
+ * Owners and thieves alike take a region's pieces with one `Atomics.add`, so a piece is never
+ * handed out twice nor lost.
  */
-export const CLAIM = 0;
-export const STOP = 1;
-export const FOUND = 2;
-const HEADER_WORDS = 4;
+import { pieceStart } from './pieces.js';
 
-/**
- * Written to CLAIM when the call stops. Workers that add to it afterwards get a piece number past
- * every real piece; the margin below 2^31 leaves room for any number of late claims.
- */
-export const CLOSED = 0x40000000;
+export const STOP = 0;
+export const FOUND = 1;
+export const NEXT_HOME = 2;
+const HEADER_WORDS = 4;
 
 /** The piece ran and produced nothing (a min/max over no item) — or it never ran. */
 export const EMPTY = 0;
@@ -35,41 +36,113 @@ export const POSTED = 2;
 export interface JobMemory {
   buffer: SharedArrayBuffer;
   control: Int32Array;
+  /** Region r's next piece. */
+  fronts: Int32Array;
   states: Int32Array;
   values: Float64Array;
 }
 
-/** Bytes the memory of a call of `pieces` pieces takes. */
-export function jobMemoryBytes(pieces: number): number {
-  return valuesOffset(pieces) + pieces * 8;
+/** Bytes the memory of a call of `pieces` pieces in `regions` regions takes. */
+export function jobMemoryBytes(pieces: number, regions: number): number {
+  return valuesOffset(pieces, regions) + pieces * 8;
 }
 
-function valuesOffset(pieces: number): number {
-  return Math.ceil(((HEADER_WORDS + pieces) * 4) / 8) * 8;
+function valuesOffset(pieces: number, regions: number): number {
+  return Math.ceil(((HEADER_WORDS + regions + pieces) * 4) / 8) * 8;
 }
 
 /**
- * Maps the memory of a call of `pieces` pieces at `byteOffset` (8-aligned) of `buffer`; a new
- * buffer when none is given.
+ * Maps the memory of a call of `pieces` pieces in `regions` regions at `byteOffset` (8-aligned)
+ * of `buffer`; a new buffer when none is given.
  *
  * @example
  * ```ts
- * const memory = jobMemory(16);
- * Atomics.add(memory.control, CLAIM, 1); // 0: the first piece
+ * const memory = jobMemory(16, 2);
+ * Atomics.add(memory.fronts, 0, 1); // 0: the first piece of region 0
  * ```
  */
-export function jobMemory(pieces: number, buffer?: SharedArrayBuffer, byteOffset = 0): JobMemory {
-  const shared = buffer ?? new SharedArrayBuffer(jobMemoryBytes(pieces));
+export function jobMemory(
+  pieces: number,
+  regions: number,
+  buffer?: SharedArrayBuffer,
+  byteOffset = 0,
+): JobMemory {
+  const shared = buffer ?? new SharedArrayBuffer(jobMemoryBytes(pieces, regions));
   return {
     buffer: shared,
     control: new Int32Array(shared, byteOffset, HEADER_WORDS),
-    states: new Int32Array(shared, byteOffset + HEADER_WORDS * 4, pieces),
-    values: new Float64Array(shared, byteOffset + valuesOffset(pieces), pieces),
+    fronts: new Int32Array(shared, byteOffset + HEADER_WORDS * 4, regions),
+    states: new Int32Array(shared, byteOffset + (HEADER_WORDS + regions) * 4, pieces),
+    values: new Float64Array(shared, byteOffset + valuesOffset(pieces, regions), pieces),
   };
 }
 
-/** Stops a call: no piece is handed out any more, and running pieces see STOP between items. */
+/** Stops a call: running pieces see STOP between blocks of items, and no piece starts after it. */
 export function stopJob(control: Int32Array): void {
   Atomics.store(control, STOP, 1);
-  Atomics.store(control, CLAIM, CLOSED);
+}
+
+/**
+ * Sets each region's next piece to its first, for a call of `pieces` pieces in `regions`
+ * regions; done once by the calling thread before any worker sees the memory.
+ */
+export function initRegions(memory: JobMemory, pieces: number): void {
+  const { fronts } = memory;
+  for (let r = 0; r < fronts.length; r++) fronts[r] = pieceStart(r, pieces, fronts.length);
+}
+
+/**
+ * One worker's claims on a call's pieces: first from the front of its home region (the next one
+ * no other worker started in), then from whichever region has the most pieces left.
+ *
+ * @example
+ * ```ts
+ * const claims = new PieceClaims(memory, pieces);
+ * for (let p = claims.next(); p >= 0; p = claims.next()) runPiece(p);
+ * ```
+ */
+export class PieceClaims {
+  readonly #fronts: Int32Array;
+  readonly #ends: number[];
+  #home: number;
+
+  constructor(memory: JobMemory, pieces: number) {
+    this.#fronts = memory.fronts;
+    const regions = this.#fronts.length;
+    this.#ends = Array.from({ length: regions }, (_, r) => pieceStart(r + 1, pieces, regions));
+    const home = Atomics.add(memory.control, NEXT_HOME, 1);
+    this.#home = home < regions ? home : -1;
+  }
+
+  /** The next piece this worker runs, or -1 when every piece was handed out. */
+  next(): number {
+    const fronts = this.#fronts;
+    if (this.#home >= 0) {
+      const piece = Atomics.add(fronts, this.#home, 1);
+      if (piece < this.#ends[this.#home]!) return piece;
+      this.#home = -1;
+    }
+    for (;;) {
+      let best = -1;
+      let most = 0;
+      for (let r = 0; r < fronts.length; r++) {
+        const left = this.#ends[r]! - Atomics.load(fronts, r);
+        if (left > most) {
+          most = left;
+          best = r;
+        }
+      }
+      if (best < 0) return -1;
+      const piece = Atomics.add(fronts, best, 1);
+      if (piece < this.#ends[best]!) return piece;
+    }
+  }
+
+  /** Whether some piece was not handed out yet. */
+  anyLeft(): boolean {
+    for (let r = 0; r < this.#fronts.length; r++) {
+      if (Atomics.load(this.#fronts, r) < this.#ends[r]!) return true;
+    }
+    return false;
+  }
 }

@@ -62,11 +62,12 @@ export async function join<A, B, C = undefined>(
   if (ctx !== undefined) ({ wire: context, crossings } = encodeValues([ctx]));
   const tasks: [TaskWire, TaskWire] = [encodeTask(a, 'join(a)'), encodeTask(b, 'join(b)')];
   const id = nextJoinId();
+  const regions = Math.min(2, pool.numThreads);
   return execute(
     pool,
-    (ref): JoinJob => ({ type: 'join', id, tasks, context, ...ref }),
-    2,
-    Math.min(2, pool.numThreads),
+    (ref): JoinJob => ({ type: 'join', id, pieces: 2, regions, tasks, context, ...ref }),
+    { pieces: 2, regions },
+    regions,
     crossings,
     signal,
     ({ memory, posted }) => {

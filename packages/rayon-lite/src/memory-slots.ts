@@ -8,13 +8,14 @@
  * buffer: [ slot 0 | slot 1 | … | slot SLOT_COUNT-1 ], each SLOT_BYTES, laid out by jobMemory()
  * ```
  */
-import { type JobMemory, jobMemory, jobMemoryBytes } from './job-memory.js';
+import { initRegions, type JobMemory, jobMemory, jobMemoryBytes } from './job-memory.js';
 
-/** Pieces a slot holds: the default split makes 8 per thread, so 256 covers 32 threads. */
+/** Pieces and regions a slot holds: the default split makes 8 pieces a thread, so 32 threads. */
 export const SLOT_PIECES = 256;
+const SLOT_REGIONS = 32;
 const SLOT_COUNT = 32;
 /** Bytes of one slot (a multiple of 8, so every slot starts 8-aligned). */
-export const SLOT_BYTES = Math.ceil(jobMemoryBytes(SLOT_PIECES) / 8) * 8;
+export const SLOT_BYTES = Math.ceil(jobMemoryBytes(SLOT_PIECES, SLOT_REGIONS) / 8) * 8;
 
 /** Where a call's memory is, as the job message says it. */
 export interface MemoryRef {
@@ -34,16 +35,18 @@ export class MemorySlots {
   readonly buffer = new SharedArrayBuffer(SLOT_BYTES * SLOT_COUNT);
   readonly #free: number[] = Array.from({ length: SLOT_COUNT }, (_, k) => SLOT_COUNT - 1 - k);
 
-  /** Zeroed memory for a call of `pieces` pieces. */
-  lease(pieces: number): MemoryLease {
-    const slot = pieces <= SLOT_PIECES ? this.#free.pop() : undefined;
+  /** Memory for a call of `pieces` pieces in `regions` regions, zeroed but for the regions' fronts. */
+  lease(pieces: number, regions: number): MemoryLease {
+    const slot = pieces <= SLOT_PIECES && regions <= SLOT_REGIONS ? this.#free.pop() : undefined;
     if (slot === undefined) {
-      const memory = jobMemory(pieces);
+      const memory = jobMemory(pieces, regions);
+      initRegions(memory, pieces);
       return { memory, ref: { memory: memory.buffer, slot: -1 }, release: () => {} };
     }
-    const memory = jobMemory(pieces, this.buffer, slot * SLOT_BYTES);
+    const memory = jobMemory(pieces, regions, this.buffer, slot * SLOT_BYTES);
     memory.control.fill(0);
     memory.states.fill(0);
+    initRegions(memory, pieces);
     let released = false;
     return {
       memory,
@@ -58,8 +61,13 @@ export class MemorySlots {
 }
 
 /** The worker side: the memory a job message points to. */
-export function memoryOf(ref: MemoryRef, pieces: number, slots: SharedArrayBuffer): JobMemory {
+export function memoryOf(
+  ref: MemoryRef,
+  pieces: number,
+  regions: number,
+  slots: SharedArrayBuffer,
+): JobMemory {
   return ref.memory === null
-    ? jobMemory(pieces, slots, ref.slot * SLOT_BYTES)
-    : jobMemory(pieces, ref.memory);
+    ? jobMemory(pieces, regions, slots, ref.slot * SLOT_BYTES)
+    : jobMemory(pieces, regions, ref.memory);
 }

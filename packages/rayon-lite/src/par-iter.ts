@@ -30,7 +30,8 @@ import { checkTask, isTask, type Task } from './task.js';
 interface Finished {
   results: PieceResults;
   output: Float64Array | null;
-  pieceLength: number;
+  /** Items in the source. */
+  length: number;
 }
 
 /**
@@ -167,10 +168,11 @@ export class ParIter<T, C = undefined> {
   }
 
   /**
-   * Pieces hold at least `n` items (except the last), for work too light to split finely. When
-   * it conflicts with `withMaxLen`, the minimum wins.
+   * Pieces hold at least `n` items (none fewer, unless the whole source is shorter), for work too
+   * light to split finely. When it conflicts with `withMaxLen`, the minimum wins; 0 sets no
+   * minimum, as 1 does (rayon's `with_min_len`).
    *
-   * @throws RangeError when `n` is not an integer >= 1
+   * @throws RangeError when `n` is not an integer >= 0
    * @example
    * ```ts
    * await par(range(0, 1e6)).withMinLen(100_000).sum();
@@ -182,9 +184,10 @@ export class ParIter<T, C = undefined> {
   }
 
   /**
-   * Pieces hold at most `n` items, for uneven work that needs finer balancing.
+   * Pieces hold at most `n` items, for uneven work that needs finer balancing; 0 means 1, as in
+   * rayon's `with_max_len`.
    *
-   * @throws RangeError when `n` is not an integer >= 1 (or Infinity)
+   * @throws RangeError when `n` is not an integer >= 0 (or Infinity)
    * @example
    * ```ts
    * await par(range(0, 100)).withMaxLen(1).forEach((i) => slowWork(i));
@@ -243,7 +246,7 @@ export class ParIter<T, C = undefined> {
    */
   async collect(options?: CallOptions): Promise<T[]> {
     const items = await this.#launch([], { op: 'collect' }, options, 'collect', (done) =>
-      assembleCollect(done.results, done.output, done.pieceLength),
+      assembleCollect(done.results, done.output, done.length),
     );
     return (items ?? []) as T[];
   }
@@ -416,8 +419,8 @@ export class ParIter<T, C = undefined> {
     const pool = plan.pool ?? defaultPool();
     checkCanStart(pool, signal);
     const length = plan.source.length;
-    const { pieceLength, pieces } = splitIntoPieces(length, pool.numThreads, plan);
-    if (pieces === 0) return undefined;
+    const split = splitIntoPieces(length, pool.numThreads, plan);
+    if (split.pieces === 0) return undefined;
 
     const stages = [...plan.stages, ...extraStages];
     const expands = stages.some((s) => s.op === 'flatMap');
@@ -431,22 +434,22 @@ export class ParIter<T, C = undefined> {
       id: nextJobId(),
       source: encodeSource(plan.source),
       length,
-      pieceLength,
-      pieces,
+      pieces: split.pieces,
+      regions: split.regions,
       stages: stages.map(encodeStage),
       terminal: encodeTerminal(terminal, output),
-      helpable: pool.numThreads > 1 && pieces > 1,
+      helpable: pool.numThreads > 1 && split.pieces > 1,
       context,
     };
     return execute(
       pool,
       (ref): IterJob => ({ ...parts, ...ref }),
-      pieces,
+      split,
       // One worker starts; it asks the others to join once the call proves longer than a moment.
       1,
       crossings,
       signal,
-      ({ memory, posted }) => assemble({ results: { memory, posted, pieces }, output, pieceLength }),
+      ({ memory, posted }) => assemble({ results: { memory, posted, pieces: split.pieces }, output, length }),
     );
   }
 }
@@ -461,6 +464,6 @@ function nextJobId(): number {
 
 function checkLength(n: unknown, where: string, allowInfinity: boolean): void {
   if (typeof n !== 'number') throw new TypeError(`${where}: n must be a number, got ${describeValue(n)}`);
-  if ((allowInfinity && n === Number.POSITIVE_INFINITY) || (Number.isSafeInteger(n) && n >= 1)) return;
-  throw new RangeError(`${where}: n must be an integer >= 1${allowInfinity ? ' or Infinity' : ''}, got ${n}`);
+  if ((allowInfinity && n === Number.POSITIVE_INFINITY) || (Number.isSafeInteger(n) && n >= 0)) return;
+  throw new RangeError(`${where}: n must be an integer >= 0${allowInfinity ? ' or Infinity' : ''}, got ${n}`);
 }

@@ -4,6 +4,7 @@
  */
 import { encodeTask, type TaskWire } from '@herd/scope/runtime';
 import type { StageWire, TerminalWire } from './protocol.js';
+import { toSharedView } from './shared-view.js';
 import type { Source } from './source.js';
 import type { Task } from './task.js';
 import type { ThreadPool } from './thread-pool.js';
@@ -52,7 +53,7 @@ export function encodeStage(stage: StageSpec): StageWire {
 export function encodeTerminal(terminal: TerminalSpec, output: Float64Array | null): TerminalWire {
   switch (terminal.op) {
     case 'collect':
-      return { op: 'collect', output };
+      return { op: 'collect', output: output === null ? null : toSharedView(output) };
     case 'reduce': {
       const identity: TaskWire | null =
         terminal.identity === null ? null : encodeTask(terminal.identity, 'reduce(identity)');

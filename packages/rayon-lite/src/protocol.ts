@@ -4,6 +4,7 @@
  */
 import type { ErrorWire, TaskWire } from '@herd/scope/runtime';
 import type { MemoryRef } from './memory-slots.js';
+import type { SharedView } from './shared-view.js';
 
 /** The job kind a pool's worker entry serves (worker.ts). */
 export const CALL_KIND = 'rayon-lite/call';
@@ -16,7 +17,7 @@ export interface PoolThreadData {
 /** How a worker reads the source: computed (range), in place (shared typed array) or cloned. */
 export type SourceWire =
   | { kind: 'range'; start: number }
-  | { kind: 'shared'; array: ArrayLike<unknown> }
+  | { kind: 'shared'; view: SharedView }
   | { kind: 'array'; array: unknown[] };
 
 /** One adapter of the pipeline. */
@@ -29,7 +30,7 @@ export type StageWire =
 export type TerminalWire =
   | { op: 'forEach'; f: TaskWire }
   | { op: 'drain' }
-  | { op: 'collect'; output: Float64Array | null }
+  | { op: 'collect'; output: SharedView | null }
   | { op: 'reduce'; identity: TaskWire | null; identityValue: unknown; f: TaskWire }
   | { op: 'sum' | 'count' | 'min' | 'max' }
   | { op: 'any' | 'all' | 'findAny'; f: TaskWire };
@@ -40,8 +41,9 @@ export interface IterJob extends MemoryRef {
   id: number;
   source: SourceWire;
   length: number;
-  pieceLength: number;
+  /** The cut (pieces.ts): near-equal pieces, one region of them per thread. */
   pieces: number;
+  regions: number;
   stages: StageWire[];
   terminal: TerminalWire;
   /** Whether the worker may ask for the other workers' help (see run-job.ts). */
@@ -54,6 +56,8 @@ export interface IterJob extends MemoryRef {
 export interface JoinJob extends MemoryRef {
   type: 'join';
   id: number;
+  pieces: 2;
+  regions: number;
   tasks: [TaskWire, TaskWire];
   context: unknown[] | null;
 }

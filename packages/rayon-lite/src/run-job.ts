@@ -4,8 +4,9 @@
  */
 import { encodeError, explainError, loadTask, reviveValues, type TaskWire } from '@herd/scope/runtime';
 import { compilePipeline, orderedWires } from './compile-pipeline.js';
-import { CLAIM, type JobMemory, POSTED, SHARED, STOP, stopJob } from './job-memory.js';
+import { type JobMemory, PieceClaims, POSTED, SHARED, STOP, stopJob } from './job-memory.js';
 import { memoryOf } from './memory-slots.js';
+import { pieceStart } from './pieces.js';
 import type { FailureWire, IterJob, Job, JobReply, JoinJob } from './protocol.js';
 import { StageFailure } from './stage-failure.js';
 
@@ -25,16 +26,16 @@ export async function runJob(
   askHelp: (id: number) => void,
 ): Promise<JobReply> {
   const reply: JobReply = { type: 'done', id: job.id, ran: 0, posted: [], failures: [] };
-  const pieces = job.type === 'iter' ? job.pieces : 2;
-  const memory = memoryOf(job, pieces, slots);
+  const memory = memoryOf(job, job.pieces, job.regions, slots);
   const control = memory.control;
+  const claims = new PieceClaims(memory, job.pieces);
   // Before any setup: a helper that arrives when the other workers have claimed every piece
   // answers at once, without reviving the context or compiling the pipeline.
-  if (Atomics.load(control, STOP) !== 0 || Atomics.load(control, CLAIM) >= pieces) return reply;
+  if (Atomics.load(control, STOP) !== 0 || !claims.anyLeft()) return reply;
   try {
     const ctx = job.context === null ? undefined : (await reviveValues(job.context))[0];
-    if (job.type === 'iter') await runIterJob(job, memory, ctx, reply, askHelp);
-    else await runJoinJob(job, memory, ctx, reply);
+    if (job.type === 'iter') await runIterJob(job, memory, claims, ctx, reply, askHelp);
+    else await runJoinJob(job, memory, claims, ctx, reply);
   } catch (error) {
     // The context did not revive or a callback did not load: the whole call fails with that error.
     stopJob(control);
@@ -70,6 +71,7 @@ const MAX_SPAN = 1 << 14;
 async function runIterJob(
   job: IterJob,
   memory: JobMemory,
+  claims: PieceClaims,
   ctx: unknown,
   reply: JobReply,
   askHelp: (id: number) => void,
@@ -81,7 +83,7 @@ async function runIterJob(
   const stopped = (now: number): boolean => {
     if (now >= helpAt) {
       helpAt = Number.POSITIVE_INFINITY;
-      if (Atomics.load(control, CLAIM) < job.pieces) askHelp(job.id);
+      if (claims.anyLeft()) askHelp(job.id);
     }
     return Atomics.load(control, STOP) !== 0;
   };
@@ -102,26 +104,32 @@ async function runIterJob(
   if (job.helpable) helpAt = last + HELP_AFTER_MS;
   for (;;) {
     if (stopped(helpAt === Number.POSITIVE_INFINITY ? 0 : performance.now())) return;
-    const piece = Atomics.add(control, CLAIM, 1);
-    if (piece >= job.pieces) return;
+    const piece = claims.next();
+    if (piece < 0) return;
     reply.ran++;
     try {
       pipeline.runPiece(piece);
     } catch (error) {
       stopJob(control);
-      reply.failures.push(failureWire(error, piece * job.pieceLength));
+      reply.failures.push(failureWire(error, pieceStart(piece, job.length, job.pieces)));
       return;
     }
   }
 }
 
-async function runJoinJob(job: JoinJob, memory: JobMemory, ctx: unknown, reply: JobReply): Promise<void> {
+async function runJoinJob(
+  job: JoinJob,
+  memory: JobMemory,
+  claims: PieceClaims,
+  ctx: unknown,
+  reply: JobReply,
+): Promise<void> {
   const { control, states, values } = memory;
   // Both sides run to the end even when one throws; only an abort (STOP) ends the claiming.
   for (;;) {
     if (Atomics.load(control, STOP) !== 0) return;
-    const side = Atomics.add(control, CLAIM, 1);
-    if (side >= 2) return;
+    const side = claims.next();
+    if (side < 0) return;
     reply.ran++;
     const wire = job.tasks[side]!;
     try {

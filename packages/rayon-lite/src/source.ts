@@ -7,6 +7,7 @@
 import { describeValue } from './describe-value.js';
 import type { SourceWire } from './protocol.js';
 import { Range } from './range.js';
+import { builtInConstructor, toSharedView } from './shared-view.js';
 
 /** Below this length cloning an array costs less than checking and packing it. */
 const PACK_MIN_LENGTH = 2048;
@@ -39,38 +40,18 @@ export function checkSource(source: unknown): asserts source is Source {
 export function encodeSource(source: Source): SourceWire {
   if (source instanceof Range) return { kind: 'range', start: source.start };
   if (isTypedArray(source)) {
-    if (source.buffer instanceof SharedArrayBuffer) return { kind: 'shared', array: source };
+    if (source.buffer instanceof SharedArrayBuffer) return { kind: 'shared', view: toSharedView(source) };
     const Ctor = builtInConstructor(source);
     const copy = new Ctor(new SharedArrayBuffer(source.byteLength));
     copy.set(source);
-    return { kind: 'shared', array: copy };
+    return { kind: 'shared', view: toSharedView(copy) };
   }
   const array = Array.isArray(source) ? source : Array.from(source);
   if (array.length >= PACK_MIN_LENGTH) {
     const packed = packNumbers(array);
-    if (packed !== null) return { kind: 'shared', array: packed };
+    if (packed !== null) return { kind: 'shared', view: toSharedView(packed) };
   }
   return { kind: 'array', array };
-}
-
-type TypedArrayConstructor = new (
-  buffer: SharedArrayBuffer,
-) => TypedArray & { set(a: ArrayLike<unknown>): void };
-
-/** %TypedArray%.prototype[Symbol.toStringTag]: reads the array's built-in kind from its internal slot. */
-const typedArrayName = Object.getOwnPropertyDescriptor(
-  Object.getPrototypeOf(Uint8Array.prototype) as object,
-  Symbol.toStringTag,
-)!.get as (this: TypedArray) => string;
-
-/**
- * The built-in constructor behind a typed array, even of a subclass: a `Buffer` copies into a
- * `Uint8Array` (`new Buffer(sab)` is deprecated, DEP0005), and a subclass's own constructor may
- * not take a buffer at all. Asked of the internal slot, so a subclass's own `Symbol.toStringTag`
- * or `constructor` cannot mislead it, and an array from another realm gets this realm's constructor.
- */
-function builtInConstructor(array: TypedArray): TypedArrayConstructor {
-  return (globalThis as unknown as Record<string, TypedArrayConstructor>)[typedArrayName.call(array)]!;
 }
 
 function isTypedArray(value: unknown): value is TypedArray {

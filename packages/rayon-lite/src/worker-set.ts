@@ -67,9 +67,9 @@ export class WorkerSet {
     for (const slot of this.#slots) this.#start(slot);
   }
 
-  /** Zeroed shared memory for a call of `pieces` pieces; release it once the call is over. */
-  leaseMemory(pieces: number): MemoryLease {
-    return this.#memory.lease(pieces);
+  /** Shared memory for a call of `pieces` pieces in `regions` regions; release it once the call is over. */
+  leaseMemory(pieces: number, regions: number): MemoryLease {
+    return this.#memory.lease(pieces, regions);
   }
 
   get closed(): boolean {

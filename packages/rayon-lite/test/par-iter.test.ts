@@ -103,6 +103,29 @@ describe('par(typed array)', () => {
       });
     expect(Array.from(out)).toEqual(seq(500).map((i) => i * i));
   });
+
+  it('should read a view of a SharedArrayBuffer of 4 GiB or more, which Node 20 posts as empty', async () => {
+    const big = new SharedArrayBuffer(2 ** 32 + 8 * 1024);
+    const tail = new Float64Array(big, 2 ** 32, 1024).map((_, i) => i + 1);
+    expect(await pool.par(tail).sum()).toBe((1024 * 1025) / 2);
+    expect(
+      await pool
+        .par(tail)
+        .filter((x) => x > 1020)
+        .collect(),
+    ).toEqual([1021, 1022, 1023, 1024]);
+  });
+
+  it('should collect from a source of 2^29 items, whose shared output is 4 GiB', async () => {
+    const step = 2 ** 27;
+    expect(
+      await pool
+        .par(range(0, 2 ** 29))
+        .with({ step })
+        .filter((i, { step }) => i % step === 0)
+        .collect(),
+    ).toEqual([0, step, 2 * step, 3 * step]);
+  });
 });
 
 describe('adapters', () => {
@@ -253,6 +276,27 @@ describe('terminals', () => {
     expect(await it2.findAny((i) => i < 0)).toBeUndefined();
   });
 
+  it('should start each worker in a region of its own, so a match in the upper half is found without walking the lower half', async () => {
+    const half = 100_000_000;
+    const lowerSeen = new Int32Array(new SharedArrayBuffer(4));
+    const found = await pool
+      .par(range(0, 2 * half))
+      .with({ half, lowerSeen })
+      .findAny((i, { half, lowerSeen }) => {
+        if (i < half) Atomics.add(lowerSeen, 0, 1);
+        return i >= half;
+      });
+    expect(found).toBeGreaterThanOrEqual(half);
+    // Pieces were once handed out in order from one counter: all of the lower half came first.
+    expect(lowerSeen[0]).toBeLessThan(half);
+    expect(
+      await pool
+        .par(range(0, 2 * half))
+        .with({ half })
+        .any((i, { half }) => i === half),
+    ).toBe(true);
+  });
+
   it('should find objects', async () => {
     const found = await pool.par(seq(50).map((i) => ({ i }))).findAny((o) => o.i === 33);
     expect(found).toEqual({ i: 33 });
@@ -293,10 +337,21 @@ describe('withMinLen / withMaxLen', () => {
     expect(counts[0]).toBe(20);
   });
 
-  it('should reject bad lengths', () => {
-    expect(() => pool.par([1]).withMinLen(0)).toThrow(RangeError);
+  it('should accept 0 as rayon does (no minimum; a maximum of 1) and reject bad lengths', async () => {
+    expect(await pool.par(range(0, 100)).withMinLen(0).sum()).toBe(4950);
+    const pieces = new Int32Array(new SharedArrayBuffer(4));
+    await pool
+      .par(range(0, 10))
+      .withMaxLen(0)
+      .with({ pieces })
+      .forEachInit(
+        ({ pieces }) => Atomics.add(pieces, 0, 1),
+        () => {},
+      );
+    expect(pieces[0]).toBe(10);
+    expect(() => pool.par([1]).withMinLen(-1)).toThrow(RangeError);
     expect(() => pool.par([1]).withMaxLen(1.5)).toThrow(
-      /withMaxLen\(n\): n must be an integer >= 1 or Infinity, got 1.5/,
+      /withMaxLen\(n\): n must be an integer >= 0 or Infinity, got 1.5/,
     );
     expect(() => pool.par([1]).withMinLen('3' as unknown as number)).toThrow(TypeError);
   });
