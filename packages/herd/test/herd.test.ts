@@ -261,6 +261,85 @@ describe('Herd', () => {
     expect(() => Herd.fromShared(d)).toThrow(/layout version 99/);
   });
 
+  it('should refuse a descriptor whose buffer is shorter than its header says', () => {
+    const herd = small();
+    const whole = new Uint8Array(herd.toShared().buffer);
+    const cut = new SharedArrayBuffer(whole.length / 2);
+    new Uint8Array(cut).set(whole.subarray(0, cut.byteLength));
+    expect(() => Herd.fromShared({ kind: 'herd', version: 2, buffer: cut })).toThrow(TypeError);
+    expect(() => Herd.fromShared({ kind: 'herd', version: 2, buffer: cut })).toThrow(
+      /is 524288 bytes but its header describes a herd of 1048576/,
+    );
+  });
+
+  it('should name the threads that hold leases when it refuses, and call a leak a leak', () => {
+    const herd = new Herd({ maxBytes: 1 << 20, maxMembers: 4 });
+    const held = [herd.get(), herd.get(), herd.get()];
+    const refused = (() => {
+      try {
+        herd.reset();
+      } catch (e) {
+        return e as HerdBusyError;
+      }
+      throw new Error('reset should have refused');
+    })();
+    expect(refused).toBeInstanceOf(HerdBusyError);
+    expect(refused.holders).toEqual(new Map([[0, 3]]));
+    expect(refused.message).toMatch(/3 members are leased \(thread 0 \(a main thread\): 3\)/);
+    held.push(herd.get());
+    expect(() => herd.get()).toThrow(
+      /thread 0 \(this one\) holds 4 of them. A member leased per item and never released\?/,
+    );
+    for (const member of held) member.release();
+    const few = new Herd({ maxBytes: 1 << 20, maxMembers: 4 });
+    const twin = Herd.fromShared(few.toShared());
+    const mine = [few.get()];
+    // Leases held by another thread (ids forged through the table's owner word for the test).
+    const words = new Int32Array(few.toShared().buffer);
+    for (let k = 0; k < 3; k++) mine.push(twin.get());
+    for (let slot = 1; slot < 4; slot++) words[16 + slot * 8 + 5] = 7;
+    expect(() => few.get()).toThrow(/raise the herd's maxMembers \(4\)/);
+    expect(few.releaseThread(7)).toBe(3);
+    mine[0]!.release();
+  });
+
+  it('should free the lock of a thread that died holding it, through releaseThread', () => {
+    const herd = small();
+    const words = new Int32Array(herd.toShared().buffer);
+    // Thread 9 took the lock (word 5 holds its id + 1) and was terminated there.
+    words[5] = 10;
+    expect(herd.releaseThread(9)).toBe(0);
+    expect(words[5]).toBe(0);
+    const member = herd.get();
+    member.release();
+  });
+
+  it('should lease a member for the length of a function, sync or async, and release it however it ends', async () => {
+    const herd = small();
+    const p = herd.scoped((bump) => bump.allocStr('kept'));
+    expect(herd.memory.str(p)).toBe('kept');
+    expect(herd.leased()).toBe(0);
+    const q = herd.scoped(async (bump) => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      expect(herd.leased()).toBe(1);
+      return bump.allocStr('later');
+    });
+    expect(herd.memory.str(await q)).toBe('later');
+    expect(herd.leased()).toBe(0);
+    expect(() =>
+      herd.scoped(() => {
+        throw new RangeError('inside');
+      }),
+    ).toThrow(RangeError);
+    await expect(
+      herd.scoped(async () => {
+        throw new RangeError('inside, later');
+      }),
+    ).rejects.toThrow(RangeError);
+    expect(herd.leased()).toBe(0);
+    expect(() => herd.scoped(5 as never)).toThrow(/fn must be a function, got 5/);
+  });
+
   it('should describe itself for the crossing protocol', () => {
     const herd = small();
     const crossing = (herd as unknown as Record<symbol, () => Record<string, unknown>>)[

@@ -17,13 +17,16 @@
  * Int32 [0] STARTED  jobs the thread has begun, or FROZEN while the runtime decides whether to
  *                    terminate the thread for the job it is in (the thread then waits to begin
  *                    its next one)
+ *       [1] POSTED   jobs the runtime has posted to the thread: a thread that just finished a job
+ *                    watches it for a moment, so a job that follows closely finds it awake
  * ```
  */
 import type { ErrorWire } from './error-codec.js';
 
 export const STARTED = 0;
+export const POSTED = 1;
 export const FROZEN = -1;
-export const CONTROL_BYTES = 4;
+export const CONTROL_BYTES = 8;
 
 export interface JobMessage {
   '@herd/job': number;

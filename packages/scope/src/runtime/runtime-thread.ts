@@ -11,6 +11,7 @@ import {
   isEvent,
   isReply,
   type JobMessage,
+  POSTED,
   type ReplyMessage,
   STARTED,
   type ThreadStart,
@@ -149,6 +150,7 @@ export class RuntimeThread {
     const id = lastJobId;
     const message: JobMessage = { '@herd/job': id, kind, payload };
     this.#worker.post(message, transfer);
+    Atomics.add(this.#control, POSTED, 1);
     let settle!: (outcome: JobOutcome) => void;
     const outcome = new Promise<JobOutcome>((resolve) => {
       settle = resolve;
