@@ -185,6 +185,28 @@ describe('explainError', () => {
     expect((explained.cause as Error).message).toBe('limit is not defined');
   });
 
+  it('should explain a renamed import as an import, with advice that works for functions', () => {
+    const wire = encodeTask(function work() {
+      return 1;
+    }, 'fn');
+    for (const name of ['import_helpers', 'helpers_1']) {
+      const explained = explainError(new ReferenceError(`${name} is not defined`), wire) as Error;
+      expect(explained.message).toMatch(/an import renamed by a bundler or compiler/);
+      expect(explained.message).toMatch(/module task .*or define the helper inside the function/);
+      expect(explained.message).not.toMatch(/\.with\(/);
+    }
+  });
+
+  it('should tell a helper of an old target from a missing variable', () => {
+    const wire = encodeTask(function work() {
+      return 1;
+    }, 'fn');
+    const explained = explainError(new ReferenceError('__generator is not defined'), wire) as Error;
+    expect(explained.message).toMatch(
+      /a helper a compiler adds for an old target .*compile for ES2018 or later/,
+    );
+  });
+
   it('should leave other errors and module tasks alone', () => {
     const error = new TypeError('x is not a function');
     expect(

@@ -5,6 +5,22 @@ function label(wire: TaskWire): string {
   return wire.name ? `the function ${wire.name}` : 'the function';
 }
 
+/** Helpers compilers add for targets older than the ones Herd's threads provide helpers for. */
+const OLD_TARGET_HELPERS = new Set([
+  '__generator',
+  '__extends',
+  '__values',
+  '__read',
+  '__spread',
+  '__spreadArrays',
+  '__makeTemplateObject',
+  '__asyncGenerator',
+  '__asyncDelegator',
+  '__asyncValues',
+  '__await',
+  '__forAwait',
+]);
+
 function hint(variable: string): string {
   if (/^__vi(te_ssr)?_import_\d+__$/.test(variable)) {
     return (
@@ -15,8 +31,21 @@ function hint(variable: string): string {
   if (/^cov_\w+$/.test(variable)) {
     return ' It is a coverage counter added by istanbul instrumentation; use V8 coverage (coverage.provider: "v8") instead.';
   }
+  if (OLD_TARGET_HELPERS.has(variable)) {
+    return (
+      ` It is a helper a compiler adds for an old target (ES5, or async generators below ES2018): compile for ` +
+      'ES2018 or later (tsc "target", esbuild "target"), or use a module task ({ module, name }).'
+    );
+  }
+  if (/^(import_\w+|\w+_\d+)$/.test(variable)) {
+    return (
+      ' It looks like an import renamed by a bundler or compiler (esbuild names them import_x, tsc x_1): a ' +
+      'function sent to a thread cannot use the imports of the file it was written in. Use a module task ' +
+      '({ module, name }) for code that needs imports, or define the helper inside the function.'
+    );
+  }
   if (/^(_\w+|__\w+__?)$/.test(variable)) {
-    return ` It looks like a helper added by a compiler; compile with a modern target (ES2022) or use a module task ({ module, name }).`;
+    return ` It looks like a helper added by a compiler that threads do not provide; use a module task ({ module, name }) for such code.`;
   }
   return ` Pass it as an argument (s.spawn(fn, ${variable})) or in the context (.with({ ${variable} })), or use a module task ({ module, name }) for code that needs imports.`;
 }
