@@ -1,19 +1,43 @@
 /**
- * The worker side of a parallel iterator: turns the pipeline description into the source of one
- * function that runs a piece — the loop over the piece with every stage and the terminal written
- * inline — and compiles it once per worker and pipeline. Inline code keeps a stage's value and
- * the terminal's accumulator in registers and lets V8 inline the user's callbacks; a chain of
- * closures costs ~15 ns an item instead.
+ * The worker side of a parallel iterator: compiles the source of a pipeline's piece runner
+ * (pipeline-code.ts) once per worker and pipeline, and gives it what it reads per call — the
+ * loaded callbacks, the source, the context, and the functions through which a piece hands its
+ * result back. Inline code keeps a stage's value and the terminal's accumulator in registers and
+ * lets V8 inline the user's callbacks; a chain of closures costs ~15 ns an item instead.
  */
 import type { TaskWire } from '@herd/scope/runtime';
 import { describeValue } from './describe-value.js';
 import { disposeState } from './dispose-state.js';
 import { FOUND, type JobMemory, POSTED, SHARED, stopJob } from './job-memory.js';
-import type { IterJob, TerminalWire } from './protocol.js';
+import { describePipeline, type Pipeline, pipelineSource } from './pipeline-code.js';
+import type { IterJob, SourceWire } from './protocol.js';
 import { fromSharedView } from './shared-view.js';
-import { HALT, StageFailure } from './stage-failure.js';
+import { isThenable, notSyncError } from './task.js';
 
 type Fn = (...args: any[]) => any;
+
+/** Thrown inside a worker when a callback throws; carries what the error message will name. */
+export class StageFailure {
+  constructor(
+    readonly stage: string,
+    readonly index: number,
+    readonly error: unknown,
+    readonly wire: TaskWire | null,
+  ) {}
+}
+
+/**
+ * Thrown by a short-circuit terminal (any, all, findAny, findFirst, …) once it has its answer, to
+ * leave the piece loop at once without a check per item.
+ */
+export const HALT: unique symbol = Symbol('halt');
+
+/**
+ * The stage of a failure that is the call's rather than an item's — a callback of the wrong kind
+ * (one that returned a Promise): the call rejects with the error itself, as it does when the
+ * context does not revive (run-job.ts and execute.ts call these 'setup' failures).
+ */
+const CALL_FAILURE = 'setup';
 
 /** Looks up the function a task wire was loaded into. */
 export type TaskLookup = (wire: TaskWire) => Fn;
@@ -21,29 +45,6 @@ export type TaskLookup = (wire: TaskWire) => Fn;
 /** A compiled pipeline: runs one piece, throwing a `StageFailure` when a callback throws. */
 export interface CompiledPipeline {
   runPiece(piece: number): void;
-}
-
-/** What the generated code reads from its closure. */
-interface Env {
-  fns: Fn[];
-  wires: TaskWire[];
-  ctx: unknown;
-  control: Int32Array;
-  checkpoint: Checkpoint;
-  output: Float64Array | null;
-  source: ArrayLike<unknown> | null;
-  start: number;
-  length: number;
-  pieces: number;
-  Failure: typeof StageFailure;
-  HALT: symbol;
-  toArray: (value: unknown) => ArrayLike<unknown>;
-  disposeState: (state: unknown) => void;
-  keep: (piece: number, value: unknown) => void;
-  keepCollected: (piece: number, count: number, list: unknown[] | null) => void;
-  found: (piece: number, value: unknown) => void;
-  cloneIdentity: () => unknown;
-  notNumber: (value: unknown) => TypeError;
 }
 
 /**
@@ -56,8 +57,25 @@ interface Env {
 export type Checkpoint = (span: number) => number;
 
 /** Compiled factories by pipeline; bounded so a program making endless distinct callbacks does not grow. */
-const factories = new Map<string, (env: Env) => (piece: number) => void>();
+const factories = new Map<string, (env: object) => (piece: number) => void>();
 const MAX_FACTORIES = 256;
+
+/** The walk of each job, shared by `orderedWires` and `compilePipeline`. */
+const walks = new WeakMap<IterJob, Pipeline>();
+
+function walk(job: IterJob): Pipeline {
+  let pipeline = walks.get(job);
+  if (pipeline === undefined) {
+    pipeline = describePipeline(job);
+    walks.set(job, pipeline);
+  }
+  return pipeline;
+}
+
+/** The callbacks of a pipeline, to be loaded before it compiles, in the order its code numbers them. */
+export function orderedWires(job: IterJob): TaskWire[] {
+  return walk(job).callbacks.map((callback) => callback.wire);
+}
 
 /**
  * Builds the piece runner for one call in one worker.
@@ -77,18 +95,15 @@ export function compilePipeline(
   posted: [number, unknown][],
   checkpoint: Checkpoint,
 ): CompiledPipeline {
-  // The callbacks are part of the key: one compiled loop per pipeline keeps its call sites
-  // monomorphic, so V8 inlines the callbacks.
-  const key = pipelineKey(job);
-  let compiled = factories.get(key);
-  if (compiled === undefined) {
+  const pipeline = walk(job);
+  let factory = factories.get(pipeline.key);
+  if (factory === undefined) {
     if (factories.size >= MAX_FACTORIES) factories.clear();
-    compiled = new Function('env', generate(job)) as (env: Env) => (piece: number) => void;
-    factories.set(key, compiled);
+    factory = new Function('env', pipelineSource(pipeline)) as (env: object) => (piece: number) => void;
+    factories.set(pipeline.key, factory);
   }
-  const factory = compiled;
-  const wires = orderedWires(job);
   const { control, states, values } = memory;
+  const { terminal, pieces } = job;
   const keep = (piece: number, value: unknown): void => {
     if (typeof value === 'number') {
       values[piece] = value;
@@ -98,17 +113,26 @@ export function compilePipeline(
       Atomics.store(states, piece, POSTED);
     }
   };
-  const terminal = job.terminal;
-  const identityValue = terminal.op === 'reduce' ? terminal.identityValue : undefined;
+  // findFirst/findLast: FOUND holds the rank of the best piece that found a match (0: none);
+  // pieces ranked below it have nothing to add and stop.
+  const rank = terminal.op === 'findLast' ? (piece: number) => piece + 1 : (piece: number) => pieces - piece;
+  const foundBest = (piece: number, value: unknown): void => {
+    keep(piece, value);
+    const mine = rank(piece);
+    for (;;) {
+      const best = Atomics.load(control, FOUND);
+      if (best >= mine || Atomics.compareExchange(control, FOUND, best, mine) === best) return;
+    }
+  };
+  const sortViews = terminal.op === 'sortRuns' || terminal.op === 'mergeRuns';
   const runPiece = factory({
-    fns: wires.map((wire) => lookup(wire)),
-    wires,
+    fns: pipeline.callbacks.map((callback) => lookup(callback.wire)),
+    callbacks: pipeline.callbacks,
     ctx,
-    control,
     checkpoint,
     output:
-      terminal.op === 'collect' && terminal.output !== null
-        ? (fromSharedView(terminal.output) as Float64Array)
+      (terminal.op === 'collect' || terminal.op === 'partition') && terminal.output !== null
+        ? fromSharedView(terminal.output)
         : null,
     source:
       job.source.kind === 'range'
@@ -118,13 +142,20 @@ export function compilePipeline(
           : job.source.array,
     start: job.source.kind === 'range' ? job.source.start : 0,
     length: job.length,
-    pieces: job.pieces,
+    pieces,
+    stages: job.stages,
+    terminal,
+    others: job.stages.map((stage) => (stage.op === 'zip' ? decodeOther(stage.other) : null)),
+    sortFrom: sortViews && terminal.from !== null ? fromSharedView(terminal.from) : null,
+    sortTo: sortViews ? fromSharedView(terminal.to) : null,
     Failure: StageFailure,
     HALT,
+    CALL_FAILURE,
     toArray,
+    isThenable,
     disposeState,
     keep,
-    keepCollected: (piece, count, list) => {
+    keepCollected: (piece: number, count: number, list: unknown[] | null) => {
       if (list === null) {
         values[piece] = count;
         Atomics.store(states, piece, SHARED);
@@ -133,254 +164,48 @@ export function compilePipeline(
         Atomics.store(states, piece, POSTED);
       }
     },
-    found: (piece, value) => {
-      if (Atomics.compareExchange(control, FOUND, 0, 1) === 0 && terminal.op === 'findAny')
+    found: (piece: number, value: unknown) => {
+      if (
+        Atomics.compareExchange(control, FOUND, 0, 1) === 0 &&
+        (terminal.op === 'findAny' || terminal.op === 'positionAny')
+      ) {
         keep(piece, value);
+      }
       stopJob(control);
     },
-    cloneIdentity: () =>
-      typeof identityValue === 'object' && identityValue !== null
-        ? structuredClone(identityValue)
-        : identityValue,
-    notNumber: (value) => new TypeError(`sum: item is not a number: ${describeValue(value)}`),
+    foundFirst: foundBest,
+    foundLast: foundBest,
+    beaten: (piece: number) => Atomics.load(control, FOUND) > rank(piece),
+    cloneValue,
+    notNumber: (value: unknown) => new TypeError(`sum: item is not a number: ${describeValue(value)}`),
+    notSyncError: (fn: number, index: number, thenable: unknown) =>
+      notSyncError(pipeline.callbacks[fn]!.stage, index, thenable),
+    rangeChunk,
   });
   return { runPiece };
 }
 
-/** What makes two calls share compiled code: the source kind, the stages and their callbacks, the terminal. */
-function pipelineKey(job: IterJob): string {
-  let key = `${job.source.kind}|${job.terminal.op}`;
-  const terminal = job.terminal;
-  if ('f' in terminal) key += `|${wireKey(terminal.f)}`;
-  if (terminal.op === 'reduce') key += `|${terminal.identity === null ? '-' : wireKey(terminal.identity)}`;
-  for (const stage of job.stages) {
-    key += `|${stage.op}`;
-    if (stage.op === 'mapInit' || stage.op === 'forEachInit') key += `|${wireKey(stage.init)}`;
-    if (stage.op !== 'enumerate') key += `|${wireKey(stage.f)}`;
-  }
-  return key;
-}
-
-function wireKey(wire: TaskWire): string {
-  return wire.kind === 'source' ? `s${wire.source.length}:${wire.source}` : `m${wire.module}#${wire.name}`;
+/** A value identity (`reduce`, `fold`): each piece gets its own copy of an object. */
+function cloneValue(value: unknown): unknown {
+  return typeof value === 'object' && value !== null ? structuredClone(value) : value;
 }
 
 function toArray(value: unknown): ArrayLike<unknown> {
-  if (Array.isArray(value)) return value;
   if (value !== null && typeof value === 'object' && Symbol.iterator in value) {
     return Array.from(value as Iterable<unknown>);
   }
   throw new TypeError(`flatMap: the callback must return an iterable, got ${describeValue(value)}`);
 }
 
-/**
- * The factory's source. Callbacks are `F0, F1, …`; `vN` is the item after stage N; per-piece
- * states are `S0, S1, …`. A filter is a `continue` of the innermost loop, which is always the
- * loop of the current item (flatMap opens one).
- *
- * No try/catch sits in or around the loop: V8 then neither inlines the callbacks nor optimizes
- * the loop as well (measured ~2x slower on a heavy map). Instead the loop records the item
- * (`at`) and the callback (`step`) it is in, and `runPiece` catches around the call.
- */
-function generate(job: IterJob): string {
-  const wires: (TaskWire | null)[] = [];
-  const steps: { stage: string; wire: number }[] = [];
-  /** Names a callback and returns the statement that records it as the current step. */
-  const call = (wire: TaskWire, stage: string): { f: string; mark: string } => {
-    const index = wires.push(wire) - 1;
-    const step = steps.push({ stage, wire: index }) - 1;
-    return { f: `F${index}`, mark: `step = ${step};` };
-  };
-
-  const body: string[] = [];
-  const stateInits: string[] = [];
-  const stateNames: string[] = [];
-  const stateOps: string[] = [];
-  let closers = 0;
-  let v = 'v0';
-  body.push(job.source.kind === 'range' ? 'const v0 = start + i;' : 'const v0 = source[i];');
-
-  job.stages.forEach((stage, n) => {
-    const out = `v${n + 1}`;
-    switch (stage.op) {
-      case 'enumerate':
-        body.push(`const ${out} = [i, ${v}];`);
-        break;
-      case 'map': {
-        const { f, mark } = call(stage.f, 'map');
-        body.push(`${mark} const ${out} = ${f}(${v}, ctx);`);
-        break;
-      }
-      case 'filter': {
-        const { f, mark } = call(stage.f, 'filter');
-        body.push(`${mark} if (!${f}(${v}, ctx)) continue;`);
-        body.push(`const ${out} = ${v};`);
-        break;
-      }
-      case 'filterMap': {
-        const { f, mark } = call(stage.f, 'filterMap');
-        body.push(`${mark} const ${out} = ${f}(${v}, ctx);`);
-        body.push(`if (${out} === undefined || ${out} === null) continue;`);
-        break;
-      }
-      case 'flatMap': {
-        const { f, mark } = call(stage.f, 'flatMap');
-        body.push(`${mark} const a${n} = toArray(${f}(${v}, ctx));`);
-        body.push(`for (let j${n} = 0; j${n} < a${n}.length; j${n}++) {`);
-        body.push(`const ${out} = a${n}[j${n}];`);
-        closers++;
-        break;
-      }
-      case 'mapInit':
-      case 'forEachInit': {
-        const init = call(stage.init, `${stage.op} init`);
-        const { f, mark } = call(stage.f, stage.op);
-        const state = `S${stateNames.length}`;
-        stateInits.push(`${init.mark} ${state} = ${init.f}(ctx); begun++;`);
-        stateNames.push(state);
-        stateOps.push(stage.op);
-        body.push(`${mark} const ${out} = ${f}(${state}, ${v}, ctx);`);
-        break;
-      }
-    }
-    v = out;
-  });
-
-  const { begin, consume, end } = terminalCode(job.terminal, v, call);
-  body.push(consume);
-  for (let k = 0; k < closers; k++) body.push('}');
-
-  const disposes = stateNames
-    .map(
-      (state, k) =>
-        `if (begun > ${k}) { const s = ${state}; ${state} = undefined; try { disposeState(s); } catch (e) { first ??= new Failure(${JSON.stringify(`${stateOps[k]} dispose`)}, lo, e, null); } }`,
-    )
-    .join('\n');
-  const code = `'use strict';
-const { wires, ctx, control, checkpoint, output, source, start, length, pieces, Failure, HALT, toArray, disposeState, keep, keepCollected, found, cloneIdentity, notNumber } = env;
-${wires.map((_, k) => `const F${k} = env.fns[${k}];`).join('\n')}
-const steps = ${JSON.stringify(steps)};
-// Pieces are near-equal (pieces.ts): the first \`rest\` hold one item more than \`base\`.
-const base = Math.floor(length / pieces);
-const rest = length - base * pieces;
-let at = 0;
-let step = -1;
-let span = 1;
-let begun = 0;
-${stateNames.map((s) => `let ${s};`).join(' ')}
-function endStates(lo) {
-  let first = null;
-  ${disposes}
-  begun = 0;
-  return first;
-}
-function body(piece, lo, hi) {
-  ${begin}
-  for (let block = lo; block < hi; block += span) {
-    span = checkpoint(span);
-    if (span === 0) return;
-    const blockEnd = Math.min(hi, block + span);
-    for (let i = block; i < blockEnd; i++) {
-      at = i;
-      ${body.join('\n      ')}
-    }
-  }
-  ${end}
-}
-function blame(e, index) {
-  if (e instanceof Failure) return e;
-  const s = steps[step];
-  return s === undefined ? new Failure('pipeline', index, e, null) : new Failure(s.stage, index, e, wires[s.wire]);
-}
-return function runPiece(piece) {
-  const lo = piece * base + Math.min(piece, rest);
-  const hi = lo + base + (piece < rest ? 1 : 0);
-  step = -1;
-  try {
-    ${stateInits.join('\n    ')}
-  } catch (e) {
-    const failure = blame(e, lo);
-    endStates(lo);
-    throw failure;
-  }
-  let failure = null;
-  try {
-    body(piece, lo, hi);
-  } catch (e) {
-    if (e !== HALT) failure = blame(e, at);
-  }
-  const disposeFailure = endStates(lo);
-  if (failure !== null) throw failure;
-  if (disposeFailure !== null) throw disposeFailure;
-};`;
-  return code;
+/** The integers [from, to), a chunk of a range. */
+function rangeChunk(from: number, to: number): number[] {
+  const chunk = new Array<number>(to - from);
+  for (let k = 0; k < chunk.length; k++) chunk[k] = from + k;
+  return chunk;
 }
 
-/** The callbacks of a pipeline in the order `generate` numbers them `F0, F1, …`. */
-export function orderedWires(job: IterJob): TaskWire[] {
-  const wires: TaskWire[] = [];
-  for (const stage of job.stages) {
-    if (stage.op === 'mapInit' || stage.op === 'forEachInit') wires.push(stage.init);
-    if (stage.op !== 'enumerate') wires.push(stage.f);
-  }
-  const terminal = job.terminal;
-  if (terminal.op === 'reduce' && terminal.identity !== null) wires.push(terminal.identity);
-  if ('f' in terminal) wires.push(terminal.f);
-  return wires;
-}
-
-function terminalCode(
-  terminal: TerminalWire,
-  v: string,
-  call: (wire: TaskWire, stage: string) => { f: string; mark: string },
-): { begin: string; consume: string; end: string } {
-  switch (terminal.op) {
-    case 'drain':
-      return { begin: '', consume: '', end: '' };
-    case 'forEach': {
-      const { f, mark } = call(terminal.f, 'forEach');
-      return { begin: '', consume: `${mark} ${f}(${v}, ctx);`, end: '' };
-    }
-    case 'sum':
-      return {
-        begin: 'let total = 0;',
-        consume: `if (typeof ${v} !== 'number') throw new Failure('sum', i, notNumber(${v}), null); total += ${v};`,
-        end: 'keep(piece, total);',
-      };
-    case 'count':
-      return { begin: 'let total = 0;', consume: 'total++;', end: 'keep(piece, total);' };
-    case 'min':
-    case 'max':
-      return {
-        begin: 'let has = false; let best;',
-        consume: `if (!has) { has = true; best = ${v}; } else if (${v} ${terminal.op === 'max' ? '>=' : '<'} best) best = ${v};`,
-        end: 'if (has) keep(piece, best);',
-      };
-    case 'reduce': {
-      let begin = 'let acc = cloneIdentity();';
-      if (terminal.identity !== null) {
-        const identity = call(terminal.identity, 'reduce identity');
-        begin = `at = lo; ${identity.mark} let acc = ${identity.f}(ctx);`;
-      }
-      const { f, mark } = call(terminal.f, 'reduce');
-      return { begin, consume: `${mark} acc = ${f}(acc, ${v}, ctx);`, end: 'keep(piece, acc);' };
-    }
-    case 'any':
-    case 'all':
-    case 'findAny': {
-      const { f, mark } = call(terminal.f, terminal.op);
-      const decides = terminal.op === 'all' ? '!' : '';
-      return {
-        begin: '',
-        consume: `${mark} if (${decides}${f}(${v}, ctx)) { found(piece, ${v}); throw HALT; }`,
-        end: '',
-      };
-    }
-    case 'collect':
-      return {
-        begin: 'let cursor = lo; let list = output === null ? [] : null;',
-        consume: `if (list === null) { if (typeof ${v} === 'number') { output[cursor++] = ${v}; continue; } list = Array.from(output.subarray(lo, cursor)); } list.push(${v});`,
-        end: 'keepCollected(piece, cursor - lo, list);',
-      };
-  }
+/** The other sequence of a `zip`: a range's start, or the items. */
+function decodeOther(wire: SourceWire): number | ArrayLike<unknown> {
+  if (wire.kind === 'range') return wire.start;
+  return wire.kind === 'shared' ? fromSharedView(wire.view) : wire.array;
 }

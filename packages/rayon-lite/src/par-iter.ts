@@ -1,38 +1,25 @@
-import { type Crossing, encodeValues } from '@herd/scope/runtime';
 import {
+  assembleBest,
+  assembleByKey,
   assembleCollect,
   assembleExtreme,
   assembleFound,
+  assemblePartition,
   assembleSum,
-  forEachPieceResult,
-  type PieceResults,
+  combinePartials,
+  piecePartials,
   wasFound,
 } from './assemble.js';
 import { checkContext } from './check-context.js';
-import { defaultPool } from './default-pool.js';
 import { describeValue } from './describe-value.js';
-import { type CallOptions, checkCanStart, execute, signalOf } from './execute.js';
+import { ItemError } from './errors.js';
+import type { CallOptions } from './execute.js';
+import { type Finished, launch } from './launch.js';
 import { localFunction } from './local-task.js';
-import { splitIntoPieces } from './pieces.js';
-import {
-  type AnyTask,
-  encodeStage,
-  encodeTerminal,
-  type Plan,
-  type StageSpec,
-  type TerminalSpec,
-} from './plan.js';
-import type { IterJob } from './protocol.js';
-import { encodeSource } from './source.js';
-import { checkTask, isTask, type Task } from './task.js';
-
-/** A finished call: where its results are. */
-interface Finished {
-  results: PieceResults;
-  output: Float64Array | null;
-  /** Items in the source. */
-  length: number;
-}
+import { type AnyTask, type Plan, positionLoser, type StageSpec, type TerminalSpec } from './plan.js';
+import type { Range } from './range.js';
+import { checkSource } from './source.js';
+import { checkTask, isTask, isThenable, notSyncError, type Task } from './task.js';
 
 /**
  * A parallel pipeline over a source, made by `par()`. Adapters (`map`, `filter`, …) return a new
@@ -146,25 +133,99 @@ export class ParIter<T, C = undefined> {
   }
 
   /**
-   * Pairs each item with its position in the source: `[index, item]`. It must come before
-   * `filter`, `filterMap` and `flatMap` (after them the position is lost, as in rayon).
+   * Pairs each item with its position: `[index, item]`, the index being the item's position in
+   * the source (or the chunk's, after `chunks`). It must come before `filter`, `filterMap`,
+   * `flatMap` and `fold` (after them the position is lost, as in rayon).
    *
-   * @throws TypeError when a filter, filterMap or flatMap comes before it
+   * @throws TypeError when a filter, filterMap, flatMap or fold comes before it
    * @example
    * ```ts
    * await par(['a', 'b']).enumerate().collect(); // [[0, 'a'], [1, 'b']]
    * ```
    */
   enumerate(): ParIter<[number, T], C> {
-    const loser = this.#plan.stages.find(
-      (s) => s.op === 'filter' || s.op === 'filterMap' || s.op === 'flatMap',
-    );
-    if (loser !== undefined) {
+    this.#needPositions('enumerate', "an item's index is its position in the source");
+    return this.#stage({ op: 'enumerate' });
+  }
+
+  /**
+   * Pairs each item with the item at the same position of `other` (an array, an array-like, a
+   * typed array or a `range`): `[item, otherItem]`, as long as the shorter of the two. Like
+   * `enumerate`, it must come before `filter`, `filterMap`, `flatMap` and `fold`.
+   *
+   * @throws TypeError when `other` is none of these, or a stage that loses positions comes first
+   * @example
+   * ```ts
+   * await par([1, 2, 3]).zip(['a', 'b']).collect(); // [[1, 'a'], [2, 'b']]
+   * await par(xs).zip(ys).map(([x, y]) => x * y).sum(); // dot product
+   * ```
+   */
+  zip(other: Range): ParIter<[T, number], C>;
+  zip<U>(other: ArrayLike<U>): ParIter<[T, U], C>;
+  zip(other: Range | ArrayLike<unknown>): ParIter<[T, any], C> {
+    try {
+      checkSource(other);
+    } catch {
       throw new TypeError(
-        `enumerate: must come before filter, filterMap and flatMap (found ${loser.op} before it); an item's index is its position in the source`,
+        `zip(other): other must be a Range, an array, an array-like or a typed array, got ${describeValue(other)}`,
       );
     }
-    return this.#stage({ op: 'enumerate' });
+    this.#needPositions('zip', 'items are paired by their position');
+    return this.#stage({ op: 'zip', other });
+  }
+
+  /**
+   * Groups the items into arrays of `size` items, in order; the last may be shorter. Chunk k
+   * always holds items [k·size, (k+1)·size), however the work is split. Right on a typed-array
+   * source (`par(typedArray).chunks(n)`) each chunk is a view of the source, not a copy (of a
+   * shared copy when the source is not over a SharedArrayBuffer); its type then says `T[]` but it
+   * is a typed array. `withMinLen`/`withMaxLen` given before `chunks` count items; after it, chunks.
+   *
+   * @throws TypeError when a filter, filterMap, flatMap or fold comes before it; RangeError when
+   *   `size` is not an integer >= 1
+   * @example
+   * ```ts
+   * await par(range(0, 5)).chunks(2).collect(); // [[0, 1], [2, 3], [4]]
+   * await par(sharedFloats).chunks(1024).map((view) => view.reduce((a, b) => a + b, 0)).collect();
+   * ```
+   */
+  chunks(size: number): ParIter<T[], C> {
+    if (typeof size !== 'number') {
+      throw new TypeError(`chunks(size): size must be a number, got ${describeValue(size)}`);
+    }
+    if (!Number.isSafeInteger(size) || size < 1) {
+      throw new RangeError(`chunks(size): size must be an integer >= 1, got ${size}`);
+    }
+    this.#needPositions('chunks', 'a chunk is a run of consecutive positions');
+    const { minLen, maxLen } = this.#plan;
+    // Bounds set so far count items; from now on they count chunks (rayon's chunks does the same).
+    return this.#next({
+      stages: [...this.#plan.stages, { op: 'chunks', size }],
+      minLen: Math.ceil(minLen / size),
+      maxLen: maxLen === Number.POSITIVE_INFINITY ? maxLen : Math.floor(maxLen / size),
+    });
+  }
+
+  /**
+   * Folds the items of each piece of work into one accumulator, as rayon's `fold`: the result is
+   * a parallel iterator over the accumulators, one per piece (so their number depends on how the
+   * work was split), to be combined by `reduce`, `collect`, `sum`, … `identity` is a value (an
+   * object is copied for each piece, never shared) or a function `(ctx) => value` called for
+   * each piece; `op(acc, item, ctx)` returns the new accumulator.
+   *
+   * @example
+   * ```ts
+   * // Count words without a shared map: one map per piece, merged at the end.
+   * const counts = await par(words)
+   *   .fold(() => new Map(), (m, w) => m.set(w, (m.get(w) ?? 0) + 1))
+   *   .reduce(() => new Map(), (a, b) => { for (const [w, n] of b) a.set(w, (a.get(w) ?? 0) + n); return a; });
+   * await par(range(0, 100)).fold(0, (a, i) => a + i).sum(); // 4950
+   * ```
+   */
+  fold<A>(identity: A | Task<(ctx: C) => A>, op: Task<(acc: A, item: T, ctx: C) => A>): ParIter<A, C> {
+    checkTask(op, 'fold(op)');
+    const identityTask = isTask(identity) ? (identity as AnyTask) : null;
+    return this.#stage({ op: 'fold', identity: identityTask, identityValue: identity, f: op });
   }
 
   /**
@@ -209,7 +270,7 @@ export class ParIter<T, C = undefined> {
    */
   async forEach(f: Task<(item: T, ctx: C) => void>, options?: CallOptions): Promise<void> {
     checkTask(f, 'forEach(f)');
-    await this.#launch([], { op: 'forEach', f }, options, 'forEach', () => undefined);
+    await this.#run({ op: 'forEach', f }, options, 'forEach', () => undefined);
   }
 
   /**
@@ -227,13 +288,9 @@ export class ParIter<T, C = undefined> {
   ): Promise<void> {
     checkTask(init, 'forEachInit(init)');
     checkTask(f, 'forEachInit(f)');
-    await this.#launch(
-      [{ op: 'forEachInit', init, f }],
-      { op: 'drain' },
-      options,
-      'forEachInit',
-      () => undefined,
-    );
+    await this.#run({ op: 'drain' }, options, 'forEachInit', () => undefined, [
+      { op: 'forEachInit', init, f },
+    ]);
   }
 
   /**
@@ -245,15 +302,33 @@ export class ParIter<T, C = undefined> {
    * ```
    */
   async collect(options?: CallOptions): Promise<T[]> {
-    const items = await this.#launch([], { op: 'collect' }, options, 'collect', (done) =>
-      assembleCollect(done.results, done.output, done.length),
+    const items = await this.#run({ op: 'collect' }, options, 'collect', (done) =>
+      assembleCollect(done.results, done.output),
     );
     return (items ?? []) as T[];
   }
 
   /**
+   * The items for which `f` is truthy, and the others, each in order (rayon's `partition`).
+   * Numbers come back through shared memory.
+   *
+   * @example
+   * ```ts
+   * await par(range(0, 6)).partition((i) => i % 3 === 0); // [[0, 3], [1, 2, 4, 5]]
+   * ```
+   */
+  async partition(f: Task<(item: T, ctx: C) => unknown>, options?: CallOptions): Promise<[T[], T[]]> {
+    checkTask(f, 'partition(f)');
+    const sides = await this.#run({ op: 'partition', f }, options, 'partition', (done) =>
+      assemblePartition(done.results, done.output),
+    );
+    return (sides ?? [[], []]) as [T[], T[]];
+  }
+
+  /**
    * Folds the items with `op`, which must be associative (pieces are folded separately, then
-   * combined in order). `identity` is a value, or a function `(ctx) => value` called for each piece.
+   * combined in order). `identity` is a value (an object is copied for each piece), or a function
+   * `(ctx) => value` called for each piece.
    *
    * @example
    * ```ts
@@ -267,7 +342,47 @@ export class ParIter<T, C = undefined> {
   ): Promise<T> {
     checkTask(op, 'reduce(op)');
     const identityTask = isTask(identity) ? (identity as AnyTask) : null;
-    return this.#reduce(identityTask, identity, op as AnyTask, options);
+    const terminal: TerminalSpec = { op: 'reduce', identity: identityTask, identityValue: identity, f: op };
+    const combined = await this.#combine(terminal, options, 'reduce', 'reduce(op)', (f, acc, next) => {
+      const result = f(acc, next, this.#context);
+      return { acc: result, result };
+    });
+    if (combined !== undefined) return combined.value as T;
+    // No item at all: the identity, as rayon gives it.
+    if (identityTask === null) return identity as T;
+    const make = await localFunction(identityTask, 'reduce(identity)');
+    let value: unknown;
+    try {
+      value = make(this.#context);
+    } catch (error) {
+      throw new ItemError('reduce identity', 0, error);
+    }
+    if (isThenable(value)) throw notSyncError('reduce identity', 0, value);
+    return value as T;
+  }
+
+  /**
+   * Folds the items with `op`, which must be associative, without an identity (rayon's
+   * `reduce_with`): `undefined` when there is no item.
+   *
+   * @example
+   * ```ts
+   * await par([3, 1, 2]).reduceWith((a, b) => Math.max(a, b)); // 3
+   * ```
+   */
+  async reduceWith(op: Task<(a: T, b: T, ctx: C) => T>, options?: CallOptions): Promise<T | undefined> {
+    checkTask(op, 'reduceWith(op)');
+    const combined = await this.#combine(
+      { op: 'reduceWith', f: op },
+      options,
+      'reduceWith',
+      'reduceWith(op)',
+      (f, acc, next) => {
+        const result = f(acc, next, this.#context);
+        return { acc: result, result };
+      },
+    );
+    return combined?.value as T | undefined;
   }
 
   /**
@@ -280,7 +395,7 @@ export class ParIter<T, C = undefined> {
    * ```
    */
   async sum(options?: CallOptions): Promise<number> {
-    return (await this.#launch([], { op: 'sum' }, options, 'sum', (done) => assembleSum(done.results))) ?? 0;
+    return (await this.#run({ op: 'sum' }, options, 'sum', (done) => assembleSum(done.results))) ?? 0;
   }
 
   /**
@@ -292,9 +407,7 @@ export class ParIter<T, C = undefined> {
    * ```
    */
   async count(options?: CallOptions): Promise<number> {
-    return (
-      (await this.#launch([], { op: 'count' }, options, 'count', (done) => assembleSum(done.results))) ?? 0
-    );
+    return (await this.#run({ op: 'count' }, options, 'count', (done) => assembleSum(done.results))) ?? 0;
   }
 
   /**
@@ -306,7 +419,7 @@ export class ParIter<T, C = undefined> {
    * ```
    */
   async min(options?: CallOptions): Promise<T | undefined> {
-    const min = await this.#launch([], { op: 'min' }, options, 'min', (done) =>
+    const min = await this.#run({ op: 'min' }, options, 'min', (done) =>
       assembleExtreme(done.results, false),
     );
     return min as T | undefined;
@@ -321,10 +434,69 @@ export class ParIter<T, C = undefined> {
    * ```
    */
   async max(options?: CallOptions): Promise<T | undefined> {
-    const max = await this.#launch([], { op: 'max' }, options, 'max', (done) =>
-      assembleExtreme(done.results, true),
-    );
+    const max = await this.#run({ op: 'max' }, options, 'max', (done) => assembleExtreme(done.results, true));
     return max as T | undefined;
+  }
+
+  /**
+   * The smallest item by `compare(a, b, ctx)`, which returns a negative number, zero or a positive
+   * number as for `Array.prototype.sort`; the first of equals (rayon's `min_by`). `undefined`
+   * when there is no item.
+   *
+   * @example
+   * ```ts
+   * await par(people).minBy((a, b) => a.age - b.age);
+   * ```
+   */
+  async minBy(compare: Task<(a: T, b: T, ctx: C) => number>, options?: CallOptions): Promise<T | undefined> {
+    return this.#extremeBy('minBy', compare, options);
+  }
+
+  /**
+   * The largest item by `compare(a, b, ctx)`; the last of equals (rayon's `max_by`). `undefined`
+   * when there is no item.
+   *
+   * @example
+   * ```ts
+   * await par(words).maxBy((a, b) => a.length - b.length); // the last of the longest words
+   * ```
+   */
+  async maxBy(compare: Task<(a: T, b: T, ctx: C) => number>, options?: CallOptions): Promise<T | undefined> {
+    return this.#extremeBy('maxBy', compare, options);
+  }
+
+  /**
+   * The item whose `key(item, ctx)` is the smallest (keys compared with `<`, each computed once);
+   * the first of equals (rayon's `min_by_key`). `undefined` when there is no item.
+   *
+   * @example
+   * ```ts
+   * await par(points).minByKey((p) => Math.hypot(p.x, p.y)); // the point nearest the origin
+   * ```
+   */
+  async minByKey<K>(key: Task<(item: T, ctx: C) => K>, options?: CallOptions): Promise<T | undefined> {
+    checkTask(key, 'minByKey(key)');
+    const best = await this.#run({ op: 'minByKey', f: key }, options, 'minByKey', (done) =>
+      assembleByKey(done.results, false),
+    );
+    return best as T | undefined;
+  }
+
+  /**
+   * The item whose `key(item, ctx)` is the largest (keys compared with `>=`, each computed once);
+   * the last of equals (rayon's `max_by_key`). `undefined` when there is no item.
+   *
+   * @example
+   * ```ts
+   * await par(files).maxByKey((f) => f.size); // the last of the largest files
+   * ```
+   */
+  async maxByKey<K>(key: Task<(item: T, ctx: C) => K>, options?: CallOptions): Promise<T | undefined> {
+    checkTask(key, 'maxByKey(key)');
+    const best = await this.#run({ op: 'maxByKey', f: key }, options, 'maxByKey', (done) =>
+      assembleByKey(done.results, true),
+    );
+    return best as T | undefined;
   }
 
   /**
@@ -337,9 +509,7 @@ export class ParIter<T, C = undefined> {
    */
   async any(f: Task<(item: T, ctx: C) => unknown>, options?: CallOptions): Promise<boolean> {
     checkTask(f, 'any(f)');
-    return (
-      (await this.#launch([], { op: 'any', f }, options, 'any', (done) => wasFound(done.results))) ?? false
-    );
+    return (await this.#run({ op: 'any', f }, options, 'any', (done) => wasFound(done.results))) ?? false;
   }
 
   /**
@@ -352,9 +522,7 @@ export class ParIter<T, C = undefined> {
    */
   async all(f: Task<(item: T, ctx: C) => unknown>, options?: CallOptions): Promise<boolean> {
     checkTask(f, 'all(f)');
-    return (
-      (await this.#launch([], { op: 'all', f }, options, 'all', (done) => !wasFound(done.results))) ?? true
-    );
+    return (await this.#run({ op: 'all', f }, options, 'all', (done) => !wasFound(done.results))) ?? true;
   }
 
   /**
@@ -367,32 +535,137 @@ export class ParIter<T, C = undefined> {
    */
   async findAny(f: Task<(item: T, ctx: C) => unknown>, options?: CallOptions): Promise<T | undefined> {
     checkTask(f, 'findAny(f)');
-    const found = await this.#launch([], { op: 'findAny', f }, options, 'findAny', (done) =>
+    const found = await this.#run({ op: 'findAny', f }, options, 'findAny', (done) =>
       wasFound(done.results) ? assembleFound(done.results) : undefined,
     );
     return found as T | undefined;
   }
 
-  async #reduce(
-    identityTask: AnyTask | null,
-    identityValue: unknown,
-    op: AnyTask,
-    options: CallOptions | undefined,
-  ): Promise<T> {
-    const terminal: TerminalSpec = { op: 'reduce', identity: identityTask, identityValue, f: op };
-    const ctx = this.#plan.context?.value;
-    const partials: unknown[] = [];
-    await this.#launch([], terminal, options, 'reduce', (done) =>
-      forEachPieceResult(done.results, (value) => partials.push(value)),
+  /**
+   * The first item, in order, for which `f` is truthy, or `undefined`. Pieces after the first
+   * match found so far are skipped or stopped; the pieces before it all run.
+   *
+   * @example
+   * ```ts
+   * await par(range(0, 1e6)).findFirst((i) => i % 1000 === 999); // 999
+   * ```
+   */
+  async findFirst(f: Task<(item: T, ctx: C) => unknown>, options?: CallOptions): Promise<T | undefined> {
+    checkTask(f, 'findFirst(f)');
+    const found = await this.#run({ op: 'findFirst', f }, options, 'findFirst', (done) =>
+      assembleBest(done.results, false),
     );
-    if (partials.length === 0) {
-      if (identityTask === null) return identityValue as T;
-      return (await localFunction(identityTask, 'reduce(identity)'))(ctx) as T;
+    return found as T | undefined;
+  }
+
+  /**
+   * The last item, in order, for which `f` is truthy, or `undefined`. Pieces before the last
+   * match found so far are skipped or stopped.
+   *
+   * @example
+   * ```ts
+   * await par(range(0, 1e6)).findLast((i) => i % 1000 === 999); // 999999
+   * ```
+   */
+  async findLast(f: Task<(item: T, ctx: C) => unknown>, options?: CallOptions): Promise<T | undefined> {
+    checkTask(f, 'findLast(f)');
+    const found = await this.#run({ op: 'findLast', f }, options, 'findLast', (done) =>
+      assembleBest(done.results, true),
+    );
+    return found as T | undefined;
+  }
+
+  /**
+   * The position of some item for which `f` is truthy — not necessarily the first — or
+   * `undefined` (rayon's `position_any`). The position is the item's in the source (the chunk's,
+   * after `chunks`); like `enumerate`, it needs the pipeline to keep positions.
+   *
+   * @throws TypeError (a rejection) when a filter, filterMap, flatMap or fold comes before it
+   * @example
+   * ```ts
+   * await par(bytes).positionAny((b) => b === 0x0a); // the index of some newline
+   * ```
+   */
+  async positionAny(
+    f: Task<(item: T, ctx: C) => unknown>,
+    options?: CallOptions,
+  ): Promise<number | undefined> {
+    checkTask(f, 'positionAny(f)');
+    this.#needPositions('positionAny', 'a position is an index in the source');
+    const found = await this.#run({ op: 'positionAny', f }, options, 'positionAny', (done) =>
+      wasFound(done.results) ? assembleFound(done.results) : undefined,
+    );
+    return found as number | undefined;
+  }
+
+  /**
+   * The position of the first item for which `f` is truthy, or `undefined` (rayon's
+   * `position_first`). Short-circuits as `findFirst`; needs positions as `positionAny`.
+   *
+   * @throws TypeError (a rejection) when a filter, filterMap, flatMap or fold comes before it
+   * @example
+   * ```ts
+   * await par(['a', 'b', 'c', 'b']).positionFirst((s) => s === 'b'); // 1
+   * ```
+   */
+  async positionFirst(
+    f: Task<(item: T, ctx: C) => unknown>,
+    options?: CallOptions,
+  ): Promise<number | undefined> {
+    checkTask(f, 'positionFirst(f)');
+    this.#needPositions('positionFirst', 'a position is an index in the source');
+    const found = await this.#run({ op: 'positionFirst', f }, options, 'positionFirst', (done) =>
+      assembleBest(done.results, false),
+    );
+    return found as number | undefined;
+  }
+
+  get #context(): unknown {
+    return this.#plan.context?.value;
+  }
+
+  async #extremeBy(
+    op: 'minBy' | 'maxBy',
+    compare: AnyTask,
+    options: CallOptions | undefined,
+  ): Promise<T | undefined> {
+    checkTask(compare, `${op}(compare)`);
+    // As in the workers: min keeps `best` unless it compares greater; max takes `next` unless `best` does.
+    const combined = await this.#combine(
+      { op, f: compare },
+      options,
+      op,
+      `${op}(compare)`,
+      (f, best, next) => {
+        const result = f(best, next, this.#context);
+        const greater = result > 0;
+        return { acc: (op === 'maxBy' ? !greater : greater) ? next : best, result };
+      },
+    );
+    return combined?.value as T | undefined;
+  }
+
+  /** Runs a terminal whose per-piece results combine with the user's callback on this thread. */
+  async #combine(
+    terminal: TerminalSpec,
+    options: CallOptions | undefined,
+    stage: string,
+    param: string,
+    step: Parameters<typeof combinePartials>[4],
+  ): Promise<{ value: unknown } | undefined> {
+    const partials = await this.#run(terminal, options, stage, (done) => piecePartials(done.results));
+    if (partials === undefined) return undefined;
+    return combinePartials(partials, (terminal as { f: AnyTask }).f, param, stage, step);
+  }
+
+  /** Refuses an adapter or terminal that needs positions once a stage has lost them. */
+  #needPositions(where: string, why: string): void {
+    const loser = positionLoser(this.#plan);
+    if (loser !== undefined) {
+      throw new TypeError(
+        `${where}: must come before filter, filterMap, flatMap and fold (found ${loser} before it); ${why}`,
+      );
     }
-    const combine = partials.length > 1 ? await localFunction(op, 'reduce(op)') : null;
-    let acc = partials[0];
-    for (let k = 1; k < partials.length; k++) acc = combine!(acc, partials[k], ctx);
-    return acc as T;
   }
 
   #next(change: Partial<Plan>): ParIter<any, any> {
@@ -403,63 +676,19 @@ export class ParIter<T, C = undefined> {
     return this.#next({ stages: [...this.#plan.stages, stage] });
   }
 
-  /**
-   * Validates, splits, posts, waits and hands the results to `assemble`; undefined without
-   * calling it when the source is empty (no worker involved).
-   */
-  async #launch<R>(
-    extraStages: StageSpec[],
+  #run<R>(
     terminal: TerminalSpec,
     options: CallOptions | undefined,
     where: string,
     assemble: (done: Finished) => R,
+    extraStages: StageSpec[] = [],
   ): Promise<R | undefined> {
-    const signal = signalOf(options, where);
-    const plan = this.#plan;
-    const pool = plan.pool ?? defaultPool();
-    checkCanStart(pool, signal);
-    const length = plan.source.length;
-    const split = splitIntoPieces(length, pool.numThreads, plan);
-    if (split.pieces === 0) return undefined;
-
-    const stages = [...plan.stages, ...extraStages];
-    const expands = stages.some((s) => s.op === 'flatMap');
-    const output =
-      terminal.op === 'collect' && !expands ? new Float64Array(new SharedArrayBuffer(length * 8)) : null;
-    let context: unknown[] | null = null;
-    let crossings: Crossing[] = [];
-    if (plan.context !== null) ({ wire: context, crossings } = encodeValues([plan.context.value]));
-    const parts = {
-      type: 'iter' as const,
-      id: nextJobId(),
-      source: encodeSource(plan.source),
-      length,
-      pieces: split.pieces,
-      regions: split.regions,
-      stages: stages.map(encodeStage),
-      terminal: encodeTerminal(terminal, output),
-      helpable: pool.numThreads > 1 && split.pieces > 1,
-      context,
-    };
-    return execute(
-      pool,
-      (ref): IterJob => ({ ...parts, ...ref }),
-      split,
-      // One worker starts; it asks the others to join once the call proves longer than a moment.
-      1,
-      crossings,
-      signal,
-      ({ memory, posted }) => assemble({ results: { memory, posted, pieces: split.pieces }, output, length }),
-    );
+    const plan =
+      extraStages.length === 0
+        ? this.#plan
+        : { ...this.#plan, stages: [...this.#plan.stages, ...extraStages] };
+    return launch(plan, terminal, options, where, assemble);
   }
-}
-
-let lastJobId = 0;
-
-/** Job ids are unique across pools, so a reply can never be taken for another call's. */
-function nextJobId(): number {
-  lastJobId = (lastJobId + 1) % Number.MAX_SAFE_INTEGER;
-  return lastJobId;
 }
 
 function checkLength(n: unknown, where: string, allowInfinity: boolean): void {

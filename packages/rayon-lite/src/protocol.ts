@@ -20,20 +20,55 @@ export type SourceWire =
   | { kind: 'shared'; view: SharedView }
   | { kind: 'array'; array: unknown[] };
 
-/** One adapter of the pipeline. */
+/**
+ * One adapter of the pipeline. `chunks` carries how many items reach it, so the worker knows
+ * where the last, shorter chunk ends, and whether its chunks are views (of a typed-array source);
+ * `zip` carries its other sequence and how many pairs it yields (the shorter length).
+ */
 export type StageWire =
   | { op: 'map' | 'filter' | 'filterMap' | 'flatMap'; f: TaskWire }
   | { op: 'mapInit' | 'forEachInit'; init: TaskWire; f: TaskWire }
-  | { op: 'enumerate' };
+  | { op: 'enumerate' }
+  | { op: 'fold'; identity: TaskWire | null; identityValue: unknown; f: TaskWire }
+  | { op: 'chunks'; size: number; items: number; views: boolean }
+  | { op: 'zip'; other: SourceWire; length: number };
 
-/** The terminal that consumes what the pipeline yields. */
+/**
+ * The terminal that consumes what the pipeline yields. `sortRuns` and `mergeRuns` are the phases
+ * of `parSort` (par-sort.ts): their source is a range of run or segment numbers; the order
+ * follows from the kind of `to` (or from `compare`).
+ */
 export type TerminalWire =
   | { op: 'forEach'; f: TaskWire }
   | { op: 'drain' }
   | { op: 'collect'; output: SharedView | null }
+  | { op: 'partition'; f: TaskWire; output: SharedView | null }
   | { op: 'reduce'; identity: TaskWire | null; identityValue: unknown; f: TaskWire }
+  | { op: 'reduceWith'; f: TaskWire }
   | { op: 'sum' | 'count' | 'min' | 'max' }
-  | { op: 'any' | 'all' | 'findAny'; f: TaskWire };
+  | { op: 'minBy' | 'maxBy' | 'minByKey' | 'maxByKey'; f: TaskWire }
+  | {
+      op: 'any' | 'all' | 'findAny' | 'findFirst' | 'findLast' | 'positionAny' | 'positionFirst';
+      f: TaskWire;
+    }
+  | {
+      op: 'sortRuns';
+      /** Copied into `to` run by run before sorting, or null to sort `to` as it is. */
+      from: SharedView | null;
+      to: SharedView;
+      runLength: number;
+      compare: TaskWire | null;
+    }
+  | {
+      op: 'mergeRuns';
+      from: SharedView;
+      to: SharedView;
+      /** Length of the sorted runs of `from`; runs 2k and 2k+1 merge into one. */
+      width: number;
+      /** Output segments per merged pair (the call's items are pairs × parts). */
+      parts: number;
+      compare: TaskWire | null;
+    };
 
 /** A parallel-iterator call, as one worker receives it. */
 export interface IterJob extends MemoryRef {

@@ -54,7 +54,8 @@ export function encodeSource(source: Source): SourceWire {
   return { kind: 'array', array };
 }
 
-function isTypedArray(value: unknown): value is TypedArray {
+/** Whether `value` is a typed array (not a DataView). */
+export function isTypedArray(value: unknown): value is TypedArray {
   return ArrayBuffer.isView(value) && !(value instanceof DataView);
 }
 

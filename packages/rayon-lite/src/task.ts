@@ -52,3 +52,33 @@ export function checkTask(value: unknown, where: string): void {
     );
   }
 }
+
+/** Whether a callback's result is a Promise or another thenable (callbacks must be synchronous). */
+export function isThenable(value: unknown): boolean {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/**
+ * The error for a callback that returned a thenable: an async callback's work would not be
+ * awaited, and its result (a Promise) would be taken for a value — truthy for a filter. The
+ * thenable is marked handled: an async callback that throws rejects it, and a rejection nobody
+ * handles ends a worker thread.
+ *
+ * @param stage - the callback as errors name it, e.g. `'filter'`, `'mapInit init'`
+ * @param index - the item it ran on
+ * @param thenable - what the callback returned
+ */
+export function notSyncError(stage: string, index: number, thenable: unknown): TypeError {
+  try {
+    Promise.resolve(thenable).catch(() => {});
+  } catch {
+    // A thenable whose `then` getter throws: nothing to handle.
+  }
+  return new TypeError(
+    `the ${stage} callback returned a Promise (a thenable) on item ${index}: callbacks must be synchronous (an async function's work would not be awaited); do the asynchronous part before or after the call (join's functions may be async)`,
+  );
+}

@@ -1,0 +1,82 @@
+/**
+ * Runs a plan with a terminal: checks, cuts the pipeline's items into pieces, encodes the job,
+ * and hands the per-piece results to the terminal's assembly. Every `ParIter` terminal and each
+ * phase of `parSort` is one launch.
+ */
+import { type Crossing, encodeValues } from '@herd/scope/runtime';
+import type { PieceResults } from './assemble.js';
+import { defaultPool } from './default-pool.js';
+import { type CallOptions, checkCanStart, execute, signalOf } from './execute.js';
+import { splitIntoPieces } from './pieces.js';
+import { encodeStages, encodeTerminal, type Plan, type TerminalSpec } from './plan.js';
+import type { IterJob } from './protocol.js';
+import { encodeSource } from './source.js';
+
+/** A finished call: where its results are. */
+export interface Finished {
+  results: PieceResults;
+  /** The shared output of a numeric collect or partition. */
+  output: Float64Array | null;
+}
+
+/**
+ * Runs `plan` with `terminal`, resolving with what `assemble` makes of the results, or undefined
+ * without calling it when there is nothing to run (no worker involved).
+ *
+ * @param where - the terminal as the user knows it, for error messages
+ */
+export async function launch<R>(
+  plan: Plan,
+  terminal: TerminalSpec,
+  options: CallOptions | undefined,
+  where: string,
+  assemble: (done: Finished) => R,
+): Promise<R | undefined> {
+  const signal = signalOf(options, where);
+  const pool = plan.pool ?? defaultPool();
+  checkCanStart(pool, signal);
+  const { units, unitPer, stages } = encodeStages(plan);
+  const split = splitIntoPieces(units, pool.numThreads, plan);
+  if (split.pieces === 0) return undefined;
+
+  // Without flatMap a piece yields at most one item per unit, so numbers fit in place.
+  const expands = plan.stages.some((s) => s.op === 'flatMap');
+  const output =
+    (terminal.op === 'collect' || terminal.op === 'partition') && !expands
+      ? new Float64Array(new SharedArrayBuffer(units * 8))
+      : null;
+  let context: unknown[] | null = null;
+  let crossings: Crossing[] = [];
+  if (plan.context !== null) ({ wire: context, crossings } = encodeValues([plan.context.value]));
+  const parts = {
+    type: 'iter' as const,
+    id: nextJobId(),
+    source: encodeSource(plan.source),
+    length: units,
+    pieces: split.pieces,
+    regions: split.regions,
+    stages,
+    terminal: encodeTerminal(terminal, output),
+    helpable: pool.numThreads > 1 && split.pieces > 1,
+    context,
+  };
+  return execute(
+    pool,
+    (ref): IterJob => ({ ...parts, ...ref }),
+    split,
+    // One worker starts; it asks the others to join once the call proves longer than a moment.
+    1,
+    crossings,
+    signal,
+    ({ memory, posted }) =>
+      assemble({ results: { memory, posted, pieces: split.pieces, units, unitPer }, output }),
+  );
+}
+
+let lastJobId = 0;
+
+/** Job ids are unique across pools, so a reply can never be taken for another call's. */
+function nextJobId(): number {
+  lastJobId = (lastJobId + 1) % Number.MAX_SAFE_INTEGER;
+  return lastJobId;
+}
