@@ -3,12 +3,11 @@
  * then claim pieces from the shared counter until none is left or the call stops.
  */
 import { encodeError, explainError, loadTask, reviveValues, type TaskWire } from '@herd/scope/runtime';
-import { compilePipeline, orderedWires } from './compile-pipeline.js';
+import { compilePipeline, orderedWires, StageFailure } from './compile-pipeline.js';
 import { type JobMemory, PieceClaims, POSTED, SHARED, STOP, stopJob } from './job-memory.js';
 import { memoryOf } from './memory-slots.js';
 import { pieceStart } from './pieces.js';
 import type { FailureWire, IterJob, Job, JobReply, JoinJob } from './protocol.js';
-import { StageFailure } from './stage-failure.js';
 
 type Fn = (...args: any[]) => any;
 
