@@ -5,7 +5,8 @@
  * ```
  * Int32 words
  * [0] STOP       1 once the call must stop: an error, an abort, a short-circuit result
- * [1] FOUND      any/all/findAny: 1 once the deciding item was found (compareExchange: one winner)
+ * [1] FOUND      any/all/findAny/positionAny: 1 once the deciding item was found (compareExchange: one winner)
+ *                findFirst/findLast/positionFirst: the rank of the best piece with a match (0: none)
  * [2] NEXT_HOME  the next region a worker joining the call starts in (Atomics.add)
  * [3] unused
  * [4 .. 4+regions)      region r: its next piece to hand out (Atomics.add); the region ends where
