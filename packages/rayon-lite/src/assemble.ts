@@ -4,9 +4,9 @@
  * the user's callback (`reduce`, `minBy`, …) are combined on the calling thread, with the errors
  * a worker would have given.
  */
+import { encodeTask, loadTask } from '@herd/scope/runtime';
 import { ItemError } from './errors.js';
 import { FOUND, type JobMemory, POSTED, SHARED } from './job-memory.js';
-import { localFunction } from './local-task.js';
 import { pieceStart } from './pieces.js';
 import { isThenable, notSyncError, type Task } from './task.js';
 
@@ -195,4 +195,18 @@ export async function combinePartials(
     acc = next.acc;
   }
   return { value: acc };
+}
+
+/**
+ * A callback to run on the calling thread: the function itself, or a module task's export,
+ * imported once.
+ *
+ * @example
+ * ```ts
+ * const op = await localFunction((a: number, b: number) => a + b, 'reduce(op)');
+ * ```
+ */
+export async function localFunction(task: Task<Fn>, param: string): Promise<Fn> {
+  if (typeof task === 'function') return task;
+  return (await loadTask(encodeTask(task, param))) as Fn;
 }

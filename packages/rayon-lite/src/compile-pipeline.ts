@@ -7,7 +7,6 @@
  */
 import type { TaskWire } from '@herd/scope/runtime';
 import { describeValue } from './describe-value.js';
-import { disposeState } from './dispose-state.js';
 import { FOUND, type JobMemory, POSTED, SHARED, stopJob } from './job-memory.js';
 import { describePipeline, type Pipeline, pipelineSource } from './pipeline-code.js';
 import type { IterJob, SourceWire } from './protocol.js';
@@ -208,4 +207,23 @@ function rangeChunk(from: number, to: number): number[] {
 function decodeOther(wire: SourceWire): number | ArrayLike<unknown> {
   if (wire.kind === 'range') return wire.start;
   return wire.kind === 'shared' ? fromSharedView(wire.view) : wire.array;
+}
+
+/** `Symbol.dispose` where the runtime has it; the registered fallback otherwise (older engines). */
+const DISPOSE: symbol = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for('Symbol.dispose');
+
+/**
+ * Ends a `mapInit`/`forEachInit` state when its piece ends: `[Symbol.dispose]()` if it has one,
+ * else `release()` (a herd `Member`), else nothing.
+ */
+function disposeState(state: unknown): void {
+  if (state === null || (typeof state !== 'object' && typeof state !== 'function')) return;
+  const record = state as Record<string | symbol, unknown>;
+  const dispose = record[DISPOSE];
+  if (typeof dispose === 'function') {
+    dispose.call(state);
+    return;
+  }
+  const release = record.release;
+  if (typeof release === 'function') release.call(state);
 }

@@ -7,6 +7,7 @@ import {
   assemblePartition,
   assembleSum,
   combinePartials,
+  localFunction,
   piecePartials,
   wasFound,
 } from './assemble.js';
@@ -15,7 +16,6 @@ import { describeValue } from './describe-value.js';
 import { ItemError } from './errors.js';
 import type { CallOptions } from './execute.js';
 import { type Finished, launch } from './launch.js';
-import { localFunction } from './local-task.js';
 import { type AnyTask, type Plan, positionLoser, type StageSpec, type TerminalSpec } from './plan.js';
 import type { Range } from './range.js';
 import { checkSource } from './source.js';

@@ -5,12 +5,12 @@
  * independently (sort-code.ts). Runs and merges go back and forth between the array and a shared
  * scratch array; the number of runs is chosen so that the last merge writes the array.
  */
+import { localFunction } from './assemble.js';
 import { defaultPool } from './default-pool.js';
 import { describeValue } from './describe-value.js';
 import { ItemError } from './errors.js';
 import { checkCanStart, signalOf } from './execute.js';
 import { launch } from './launch.js';
-import { localFunction } from './local-task.js';
 import type { AnyTask, TerminalSpec } from './plan.js';
 import { Range } from './range.js';
 import { builtInConstructor } from './shared-view.js';
