@@ -160,8 +160,11 @@ class SourceWriter {
   readonly #states: { name: string; op: string; init: string }[] = [];
   /** Source items per unit (the items pieces are cut from), as an expression. */
   #unitPer = '1';
-  /** Items the loop runs over per unit, and how many there are, when a unit holds several. */
-  #perUnit: { items: string; count: string } | null = null;
+  /**
+   * Whether a unit holds several of the items the loop runs over (`chunks` after the first
+   * stage): the loop then runs over units, and over `loopItems` items in each, up to `loopEnd`.
+   */
+  #unitLoop = false;
 
   readonly #terminal: TerminalCode;
 
@@ -180,10 +183,10 @@ class SourceWriter {
       ? [this.#directChunk(), this.#emit(1, 'v1', first)]
       : [`const v0 = ${p.source === 'range' ? 'start + i' : 'source[i]'};`, this.#emit(0, 'v0', first)];
     const beaten = terminal.beaten ? 'if (beaten(piece)) return;' : '';
-    const loop = this.#perUnit
+    const loop = this.#unitLoop
       ? `for (let u = block; u < blockEnd; u++) {
-      const iEnd = Math.min(${this.#perUnit.count}, (u + 1) * ${this.#perUnit.items});
-      for (let i = u * ${this.#perUnit.items}; i < iEnd; i++) {`
+      const iEnd = Math.min(loopEnd, (u + 1) * loopItems);
+      for (let i = u * loopItems; i < iEnd; i++) {`
       : 'for (let i = block; i < blockEnd; i++) {';
     const disposes = this.#states
       .map(
@@ -230,7 +233,7 @@ function body(piece, lo, hi) {
     ${loop}
       at = ${direct ? 'i * size0' : 'i'};
       ${itemCode.join('\n      ')}
-    }${this.#perUnit ? '}' : ''}
+    }${this.#unitLoop ? '}' : ''}
   }
   ${this.#end.join('\n  ')}
   ${terminal.end}
@@ -283,8 +286,10 @@ return function runPiece(piece) {
             break;
           }
           this.#decls.push(`const per${n} = ${per} * size${n};`);
-          // Every unit holds whole chunks (pieces are cut in units), so a chunk never spans two pieces.
-          this.#perUnit ??= { items: '', count: `stages[${n}].items` };
+          // Every unit holds whole chunks (pieces are cut in units), so a chunk never spans two
+          // pieces. The first such chunks stage counts the items the loop runs over.
+          if (!this.#unitLoop) this.#decls.push(`const loopEnd = stages[${n}].items;`);
+          this.#unitLoop = true;
           per = `per${n}`;
           this.#begin.push(`let C${n} = [];`, `let K${n} = lo * (unitPer / per${n});`);
           this.#end.push(
@@ -320,10 +325,7 @@ return function runPiece(piece) {
       }
     });
     this.#unitPer = per;
-    if (this.#perUnit !== null) {
-      this.#decls.push(`const loopItems = ${per} / ${loopPer};`);
-      this.#perUnit.items = 'loopItems';
-    }
+    if (this.#unitLoop) this.#decls.push(`const loopItems = ${per} / ${loopPer};`);
   }
 
   /** The first stage cutting the source into chunks itself: views of a typed array, slices of an array. */
@@ -389,7 +391,7 @@ return function runPiece(piece) {
       ${this.#emit(n + 1, out, level)}`;
       case 'zip': {
         // Units hold whole chunks: when one holds several items, its last may pass the shorter end.
-        const cut = this.#perUnit ? `if (${level.idx} >= zipLength${n}) ${skip}` : '';
+        const cut = this.#unitLoop ? `if (${level.idx} >= zipLength${n}) ${skip}` : '';
         const other = stage.other === 'range' ? `other${n} + ${level.idx}` : `other${n}[${level.idx}]`;
         return `${cut} const ${out} = [${v}, ${other}];
       ${this.#emit(n + 1, out, level)}`;
