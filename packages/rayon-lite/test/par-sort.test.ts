@@ -197,25 +197,59 @@ describe('parSort', () => {
     expectSorted(array.slice().sort(), Float64Array.from(values).sort());
   });
 
-  it('should leave every item in the array when aborted, and the pool usable', async () => {
-    const values = randoms(400_000, 23);
-    const array = shared(Float64Array, values, 8);
-    const controller = new AbortController();
-    const pending = parSort(
-      array,
-      (a, b) => {
-        const until = Date.now() + 0.01;
-        while (Date.now() < until) {}
-        return a - b;
-      },
-      { pool, signal: controller.signal },
-    );
-    setTimeout(() => controller.abort(), 20);
-    await expect(pending).rejects.toThrow(AbortError);
-    expectSorted(array.slice().sort(), Float64Array.from(values).sort());
+  it('should leave every item in the array when aborted at any point, and the pool usable', async () => {
+    for (const delay of [0, 5, 25, 60]) {
+      const values = randoms(300_000, 23 + delay);
+      const array = shared(Float64Array, values, 8);
+      const controller = new AbortController();
+      const pending = parSort(
+        array,
+        (a, b) => {
+          for (let k = 0; k < 50; k++) Math.sqrt(k);
+          return a - b;
+        },
+        { pool, signal: controller.signal },
+      );
+      setTimeout(() => controller.abort(), delay);
+      const outcome = await pending.then(
+        () => 'sorted',
+        (e: unknown) => e,
+      );
+      if (outcome !== 'sorted') expect(outcome).toBeInstanceOf(AbortError);
+      expectSorted(array.slice().sort(), Float64Array.from(values).sort());
+    }
     const after = shared(Float64Array, randoms(N, 29), 8);
     await parSort(after, undefined, { pool });
     expectSorted(after, after.slice().sort());
+  });
+
+  it('should leave every item in the array when a worker dies while sorting runs or merging them', async () => {
+    const local = new ThreadPool({ numThreads: 2 });
+    try {
+      // The first half of the items is below 1, the second above: the two runs are compared with
+      // each other only when they are merged.
+      const cases = [
+        ['runs', 'true', 5_000],
+        ['runs', 'true', 400_000],
+        ['merge', '(a < 1) !== (b < 1)', 1],
+        ['merge', '(a < 1) !== (b < 1)', 30_000],
+      ] as const;
+      for (const [k, [, counts, dieAfter]] of cases.entries()) {
+        const values = randoms(200_000, 31 + k).map((x, i) => (i < 100_000 ? x : 1 + x));
+        const array = shared(Float64Array, values, 8);
+        const dying = new Function(
+          `return (a, b) => { if (${counts} && (globalThis.calls${k} = (globalThis.calls${k} ?? 0) + 1) === ${dieAfter}) process.exit(3); return a - b; };`,
+        )() as (a: number, b: number) => number;
+        const error = await parSort(array, dying, { pool: local }).catch((e: unknown) => e);
+        expect((error as Error).name).toBe('ThreadError');
+        expectSorted(array.slice().sort(), Float64Array.from(values).sort());
+      }
+      const after = shared(Float64Array, randoms(N, 37), 8);
+      await parSort(after, undefined, { pool: local });
+      expectSorted(after, after.slice().sort());
+    } finally {
+      await local.close();
+    }
   });
 
   it('should refuse what it cannot sort', async () => {

@@ -15,7 +15,9 @@ type Stage =
   | { op: 'filterMap'; m: number; r: number }
   | { op: 'flatMap' }
   | { op: 'mapInit'; a: number }
-  | { op: 'enumerate'; k: number };
+  | { op: 'enumerate'; k: number }
+  | { op: 'chunks'; size: number }
+  | { op: 'zip'; start: number; length: number; c: number };
 
 const stageArb: fc.Arbitrary<Stage> = fc.oneof(
   fc.record({
@@ -36,15 +38,30 @@ const stageArb: fc.Arbitrary<Stage> = fc.oneof(
   fc.record({ op: fc.constant('flatMap' as const) }),
   fc.record({ op: fc.constant('mapInit' as const), a: fc.integer({ min: 1, max: 3 }) }),
   fc.record({ op: fc.constant('enumerate' as const), k: fc.integer({ min: 0, max: 5 }) }),
+  fc.record({ op: fc.constant('chunks' as const), size: fc.integer({ min: 1, max: 5 }) }),
+  fc.record({
+    op: fc.constant('zip' as const),
+    start: fc.integer({ min: -50, max: 50 }),
+    length: fc.nat({ max: 400 }),
+    c: fc.integer({ min: -2, max: 2 }),
+  }),
 );
 
-/** Drops an enumerate that comes after a filter-like stage (the API refuses it, as rayon). */
+/** Stages that need the items' positions, which filter-like stages lose. */
+const NEEDS_POSITIONS = new Set(['enumerate', 'chunks', 'zip']);
+
+/** Drops an enumerate, chunks or zip that comes after a filter-like stage (the API refuses it, as rayon). */
 function legal(stages: Stage[]): Stage[] {
   let filtered = false;
   return stages.filter((s) => {
     if (s.op === 'filter' || s.op === 'filterMap' || s.op === 'flatMap') filtered = true;
-    return !(s.op === 'enumerate' && filtered);
+    return !(NEEDS_POSITIONS.has(s.op) && filtered);
   });
+}
+
+/** Whether the items still have positions after these stages (for positionAny/positionFirst). */
+function keepsPositions(stages: Stage[]): boolean {
+  return !stages.some((s) => s.op === 'filter' || s.op === 'filterMap' || s.op === 'flatMap');
 }
 
 function applyPar(iter: ParIter<number>, stage: Stage): ParIter<number> {
@@ -66,6 +83,14 @@ function applyPar(iter: ParIter<number>, stage: Stage): ParIter<number> {
       );
     case 'enumerate':
       return iter.enumerate().map(fn(`([i, x]) => i * ${stage.k} + x`));
+    case 'chunks':
+      return iter
+        .chunks(stage.size)
+        .map(fn('(chunk) => { let s = 0; for (let k = 0; k < chunk.length; k++) s += chunk[k]; return s; }'));
+    case 'zip':
+      return iter
+        .zip(range(stage.start, stage.start + stage.length))
+        .map(fn(`([x, y]) => x + y * ${stage.c} + 0`));
   }
 }
 
@@ -85,6 +110,18 @@ function applySeq(items: Item[], stage: Stage): Item[] {
       return items.map(({ x, i }) => ({ x: x * stage.a + 0, i }));
     case 'enumerate':
       return items.map(({ x, i }) => ({ x: i * stage.k + x, i }));
+    case 'chunks': {
+      // Positions are kept until here, so item k is at index k; chunk j's index is j.
+      const out: Item[] = [];
+      for (let k = 0; k < items.length; k += stage.size) {
+        out.push({ x: items.slice(k, k + stage.size).reduce((a, item) => a + item.x, 0), i: out.length });
+      }
+      return out;
+    }
+    case 'zip':
+      return items
+        .slice(0, Math.min(items.length, stage.length))
+        .map(({ x, i }) => ({ x: x + (stage.start + i) * stage.c + 0, i }));
   }
 }
 
@@ -109,10 +146,34 @@ const boundsArb = fc.record({
 
 const terminalArb = fc.oneof(
   fc
-    .constantFrom('collect', 'sum', 'count', 'min', 'max', 'reduce', 'forEach' as const)
+    .constantFrom(
+      'collect',
+      'sum',
+      'count',
+      'min',
+      'max',
+      'reduce',
+      'reduceWith',
+      'forEach',
+      'foldSum',
+      'foldCollect',
+      'minBy',
+      'maxBy',
+      'minByKey',
+      'maxByKey' as const,
+    )
     .map((op) => ({ op, m: 1, r: 0 })),
   fc.record({
-    op: fc.constantFrom('any', 'all', 'findAny' as const),
+    op: fc.constantFrom(
+      'any',
+      'all',
+      'findAny',
+      'findFirst',
+      'findLast',
+      'positionAny',
+      'positionFirst',
+      'partition' as const,
+    ),
     m: fc.integer({ min: 1, max: 7 }),
     r: fc.integer({ min: 0, max: 6 }),
   }),
@@ -168,6 +229,51 @@ describe('parallel iterators', () => {
             case 'reduce':
               expect(await iter.reduce(0, (a, b) => a + b)).toBe(xs.reduce((a, b) => a + b, 0));
               break;
+            case 'reduceWith':
+              expect(await iter.reduceWith((a, b) => a + b)).toBe(
+                xs.length === 0 ? undefined : xs.reduce((a, b) => a + b),
+              );
+              break;
+            case 'foldSum':
+              expect(await iter.fold(0, (a, x) => a + x).sum()).toBe(xs.reduce((a, b) => a + b, 0));
+              break;
+            case 'foldCollect':
+              expect(
+                (
+                  await iter
+                    .fold(
+                      () => [] as number[],
+                      (a, x) => {
+                        a.push(x);
+                        return a;
+                      },
+                    )
+                    .collect()
+                ).flat(),
+              ).toEqual(xs);
+              break;
+            case 'minBy':
+            case 'maxBy':
+            case 'minByKey':
+            case 'maxByKey': {
+              const key = (x: number) => Math.abs(x) % 7;
+              const keys = xs.map(key);
+              const best = terminal.op.startsWith('min') ? Math.min(...keys) : Math.max(...keys);
+              // rayon: the first of equal minimums, the last of equal maximums.
+              const expected = terminal.op.startsWith('min')
+                ? xs.find((x) => key(x) === best)
+                : xs.findLast((x) => key(x) === best);
+              const found =
+                terminal.op === 'minBy'
+                  ? await iter.minBy((a, b) => (Math.abs(a) % 7) - (Math.abs(b) % 7))
+                  : terminal.op === 'maxBy'
+                    ? await iter.maxBy((a, b) => (Math.abs(a) % 7) - (Math.abs(b) % 7))
+                    : terminal.op === 'minByKey'
+                      ? await iter.minByKey((x) => Math.abs(x) % 7)
+                      : await iter.maxByKey((x) => Math.abs(x) % 7);
+              expect(found).toBe(expected);
+              break;
+            }
             case 'forEach': {
               const seen = new Int32Array(new SharedArrayBuffer(4));
               await iter.with({ seen }).forEach((_x, { seen }) => {
@@ -181,6 +287,30 @@ describe('parallel iterators', () => {
               break;
             case 'all':
               expect(await iter.all(parPred)).toBe(xs.every(pred));
+              break;
+            case 'findFirst':
+              expect(await iter.findFirst(parPred)).toBe(xs.find(pred));
+              break;
+            case 'findLast':
+              expect(await iter.findLast(parPred)).toBe(xs.findLast(pred));
+              break;
+            case 'positionFirst':
+            case 'positionAny': {
+              if (!keepsPositions(stages)) {
+                await expect(iter.positionFirst(parPred)).rejects.toThrow(TypeError);
+                break;
+              }
+              const position =
+                terminal.op === 'positionFirst'
+                  ? await iter.positionFirst(parPred)
+                  : await iter.positionAny(parPred);
+              if (!xs.some(pred)) expect(position).toBeUndefined();
+              else if (terminal.op === 'positionFirst') expect(position).toBe(xs.findIndex(pred));
+              else expect(pred(xs[position!]!)).toBe(true);
+              break;
+            }
+            case 'partition':
+              expect(await iter.partition(parPred)).toEqual([xs.filter(pred), xs.filter((x) => !pred(x))]);
               break;
             case 'findAny': {
               const found = await iter.findAny(parPred);
