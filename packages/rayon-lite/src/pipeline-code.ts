@@ -137,7 +137,10 @@ const NUMBER_PATH = new Set<TerminalWire['op']>(['sum', 'collect']);
 
 /** The statement that refuses `value`, the result of callback `fn`, when it is a thenable. */
 function checkSync(value: string, fn: number): string {
-  return `if ((typeof ${value} === 'object' || typeof ${value} === 'function') && isThenable(${value})) throw syncFailure(${fn}, ${value});`;
+  // `then` is looked up at each site rather than in a shared helper, so its feedback is this
+  // pipeline's alone. Numbers and booleans pass on the first `typeof`; measured: no difference on
+  // a heavy or a light map + sum, and an object that goes no further is still not allocated.
+  return `if (((typeof ${value} === 'object' && ${value} !== null) || typeof ${value} === 'function') && typeof ${value}.then === 'function') throw syncFailure(${fn}, ${value});`;
 }
 
 /**
