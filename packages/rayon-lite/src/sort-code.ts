@@ -150,15 +150,35 @@ export function sortPhaseCode(
   kind: string,
   compare: number | null,
 ): { decls: string; consume: (v: string) => string } {
-  const layout = LAYOUTS[kind];
-  if (layout === undefined) throw new TypeError(`parSort: cannot sort a ${kind}`);
-  return op === 'sortRuns' ? sortRunsCode(layout, compare) : mergeRunsCode(layout, compare);
+  // A kind without a layout here (Float16Array, where there is one) is sorted by TypedArray#sort.
+  const layout = LAYOUTS[kind] ?? null;
+  const float = kind.startsWith('Float');
+  return op === 'sortRuns' ? sortRunsCode(layout, compare) : mergeRunsCode(float, compare);
 }
 
+const NATIVE_SORT_RUN = `function sortRun(r) {
+  const lo = r * runLength;
+  const hi = Math.min(sortTo.length, lo + runLength);
+  at = lo;
+  const run = sortTo.subarray(lo, hi);
+  if (sortFrom !== null) run.set(sortFrom.subarray(lo, hi));
+  run.sort();
+}`;
+
 function sortRunsCode(
-  layout: KeyLayout,
+  layout: KeyLayout | null,
   compare: number | null,
 ): { decls: string; consume: (v: string) => string } {
+  return {
+    decls: `const runLength = terminal.runLength;
+const sortFrom = env.sortFrom;
+const sortTo = env.sortTo;
+${compare !== null ? byCompareCode(compare) : layout === null ? NATIVE_SORT_RUN : byBitsCode(layout)}`,
+    consume: (v) => `sortRun(${v});`,
+  };
+}
+
+function byBitsCode(layout: KeyLayout): string {
   const view = layout.view;
   const nanLast = layout.float
     ? `// Negative NaNs have the smallest keys: they go after the positive ones, at the end.
@@ -167,29 +187,30 @@ function sortRunsCode(
   while (nans < len && sorted[nans] !== sorted[nans]) nans++;
   if (nans > 0) { const moved = sorted.slice(0, nans); sorted.copyWithin(0, nans); sorted.set(moved, len - nans); }`
     : '';
-  const byBits = `const toWords = new ${view}(sortTo.buffer, sortTo.byteOffset, sortTo.length * ${layout.words});
+  return `const toWords = new ${view}(sortTo.buffer, sortTo.byteOffset, sortTo.length * ${layout.words});
 const fromWords = sortFrom === null ? null : new ${view}(sortFrom.buffer, sortFrom.byteOffset, sortFrom.length * ${layout.words});
-// The radix sort reads words little-endian first; elsewhere the native sort does the work.
-const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 ${radixCode(layout)}
+// The radix sort reads an item's low word first (little-endian); elsewhere TypedArray#sort sorts.
+const sortNatively = new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1;
+${NATIVE_SORT_RUN.replace('function sortRun(', 'function sortRunNatively(')}
 function sortRun(r) {
+  if (sortNatively) return sortRunNatively(r);
   const lo = r * runLength;
   const hi = Math.min(sortTo.length, lo + runLength);
   const len = hi - lo;
   at = lo;
-  if (!littleEndian) {
-    const run = sortTo.subarray(lo, hi);
-    if (sortFrom !== null) run.set(sortFrom.subarray(lo, hi));
-    run.sort();
-    return;
-  }
   const out = toWords.subarray(lo * ${layout.words}, hi * ${layout.words});
   radixSort(fromWords === null ? out : fromWords.subarray(lo * ${layout.words}, hi * ${layout.words}), out, len);
   ${nanLast}
 }`;
-  // A merge sort written here calls the comparator inline; TypedArray#sort(compare) calls it
-  // through the engine, measured ~2x slower.
-  const byCompare = `${afterFunction(compare!)}
+}
+
+/**
+ * Runs sorted with the user's comparator: by a merge sort written here, which calls it inline;
+ * TypedArray#sort(compare) calls it through the engine, measured ~2x slower.
+ */
+function byCompareCode(compare: number): string {
+  return `${afterFunction(compare)}
 const Kind = sortTo.constructor;
 function sortRun(r) {
   const lo = r * runLength;
@@ -247,13 +268,6 @@ function mergeSort(a, tmp) {
   }
   if (src !== a) a.set(src);
 }`;
-  return {
-    decls: `const runLength = terminal.runLength;
-const sortFrom = env.sortFrom;
-const sortTo = env.sortTo;
-${compare === null ? byBits : byCompare}`,
-    consume: (v) => `sortRun(${v});`,
-  };
 }
 
 /**
@@ -268,14 +282,14 @@ function afterFunction(compare: number): string {
  * Whether `y` (from the later run) goes strictly before `x`, as the body of `before(y, x)`.
  * Floats follow TypedArray#sort: -0 before +0, NaN last.
  */
-function beforeBody(layout: KeyLayout, compare: number | null): string {
+function beforeBody(float: boolean, compare: number | null): string {
   if (compare !== null) return 'return after(x, y);';
-  if (layout.float) return 'return y < x || (x !== x && y === y) || (y === 0 && x === 0 && 1 / y < 1 / x);';
+  if (float) return 'return y < x || (x !== x && y === y) || (y === 0 && x === 0 && 1 / y < 1 / x);';
   return 'return y < x;';
 }
 
 function mergeRunsCode(
-  layout: KeyLayout,
+  float: boolean,
   compare: number | null,
 ): { decls: string; consume: (v: string) => string } {
   return {
@@ -285,7 +299,7 @@ const from = env.sortFrom;
 const to = env.sortTo;
 const total = to.length;
 ${compare === null ? '' : afterFunction(compare)}
-function before(y, x) { ${beforeBody(layout, compare)} }
+function before(y, x) { ${beforeBody(float, compare)} }
 /** How many of the first k items of merge(a, b) come from a (a = from[a0, a0+na), b = from[b0, b0+nb)). */
 function corank(k, a0, na, b0, nb) {
   let lo = Math.max(0, k - nb);
