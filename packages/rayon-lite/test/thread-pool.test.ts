@@ -69,7 +69,9 @@ describe('ThreadPool', () => {
     const pool = new ThreadPool({ numThreads: 2 });
     try {
       const slowThreadId = { module: new URL('./fixtures/tasks.mjs', import.meta.url), name: 'slowThreadId' };
-      const threads = await pool.par(range(0, 8)).withMaxLen(1).with({ ms: 20 }).map(slowThreadId).collect();
+      // A second of work in 200 pieces: long enough for the other worker to join even when the
+      // machine is so busy that it gets its first time slice late.
+      const threads = await pool.par(range(0, 200)).withMaxLen(1).with({ ms: 5 }).map(slowThreadId).collect();
       expect(new Set(threads).size).toBe(2);
     } finally {
       await pool.close();
