@@ -8,7 +8,15 @@ import {
   type TypedArrayConstructor,
 } from './typed-array.js';
 import { utf8Length } from './utf8.js';
-import { checkAlign, checkCtor, checkLength, checkSize, checkTypedArray, show } from './validate.js';
+import {
+  checkAlign,
+  checkCtor,
+  checkLength,
+  checkPtr,
+  checkSize,
+  checkTypedArray,
+  show,
+} from './validate.js';
 
 /**
  * The bump allocator, over whatever supplies its chunks. `Bump` feeds it chunks of a private
@@ -240,7 +248,14 @@ export abstract class Arena {
    * (the old bytes are not reused until `reset`). The growable collections are built on it.
    *
    * @param ptr - an allocation of this arena, `oldSize` bytes long, aligned to `align`
+   * @param oldSize - its size in bytes, a non-negative integer
+   * @param newSize - the size wanted, a non-negative integer
+   * @param align - its alignment, a power of two from 1 to 4096
    * @returns the Ptr of the resized allocation: `ptr`, or a new one holding a copy
+   * @throws {TypeError} when an argument is not a number, naming it
+   * @throws {RangeError} when an argument is out of range (a negative or fractional size, an
+   *   alignment that is not a power of two, a `ptr` that is 0, unaligned or whose `oldSize` bytes
+   *   run past the memory), naming it; the arena is then unchanged
    * @throws {AllocError} when a copy is needed and does not fit; the arena is then unchanged
    * @example
    * ```ts
@@ -249,6 +264,7 @@ export abstract class Arena {
    * ```
    */
   grow(ptr: Ptr, oldSize: number, newSize: number, align: number): Ptr {
+    this.checkGrow(ptr, oldSize, newSize, align);
     if (ptr + oldSize === this.pos) {
       if (ptr + newSize <= this.end) {
         this.pos = ptr + newSize;
@@ -296,6 +312,27 @@ export abstract class Arena {
     const p = this.reserve(size, align);
     if (p < 0) throw this.allocError(size, align);
     return p;
+  }
+
+  /**
+   * Every argument of `grow`, before anything moves: a negative or fractional size would move the
+   * bump position back into memory that is in use, or off the integers.
+   */
+  private checkGrow(ptr: unknown, oldSize: unknown, newSize: unknown, align: unknown): void {
+    const memorySize = this.memory.u8.length;
+    checkPtr(ptr, 'ptr', memorySize);
+    checkSize(oldSize, 'oldSize', memorySize, "the arena's memory");
+    checkSize(newSize, 'newSize', Number.MAX_SAFE_INTEGER);
+    checkAlign(align);
+    checkPtr(ptr, 'ptr', memorySize, oldSize as number, align as number);
+    const max = this.maxAllocation();
+    if ((newSize as number) > max) {
+      throw new AllocError(
+        `newSize must be at most ${max} (the arena's reservation), got ${newSize as number}`,
+        newSize as number,
+        null,
+      );
+    }
   }
 
   /** Bad input only: a size larger than any arena could hold is an `AllocError`, not bad input. */

@@ -41,6 +41,25 @@ export function checkAlign(value: unknown, name = 'align'): number {
   return value;
 }
 
+/**
+ * Checks a Ptr an operation needs `bytes` bytes at: an integer from 1 (0 is the null Ptr) with the
+ * bytes inside `memorySize`, aligned to `align`.
+ */
+export function checkPtr(value: unknown, name: string, memorySize: number, bytes = 0, align = 1): number {
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number (a Ptr), got ${show(value)}`);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new RangeError(`${name} must be a non-negative integer (a Ptr), got ${show(value)}`);
+  }
+  if (value === 0) throw new RangeError(`${name} is 0, the null Ptr: it points at no allocation`);
+  if (value + bytes > memorySize) {
+    throw new RangeError(
+      `${name} ${value}${bytes > 0 ? ` + ${bytes} bytes` : ''} runs past the end of the memory (${memorySize} bytes)`,
+    );
+  }
+  if (value % align !== 0) throw new RangeError(`${name} ${value} is not aligned to ${align} bytes`);
+  return value;
+}
+
 /** Checks an element count for a slice of `bytesPerElement`-byte elements. */
 export function checkLength(value: unknown, name: string, bytesPerElement: number, maxBytes: number): number {
   if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${show(value)}`);

@@ -385,6 +385,80 @@ describe('Bump', () => {
     });
   });
 
+  describe('grow', () => {
+    it('should resize the newest allocation in place and copy any other', () => {
+      const bump = new Bump();
+      const m = bump.memory;
+      const a = bump.alloc(16);
+      m.f64[a >>> 3] = 1.5;
+      expect(bump.grow(a, 16, 64, 8)).toBe(a);
+      expect(bump.grow(a, 64, 8, 8)).toBe(a);
+      expect(bump.alloc(8)).toBe(a + 8);
+      const moved = bump.grow(a, 8, 32, 8);
+      expect(moved).not.toBe(a);
+      expect(m.f64[moved >>> 3]).toBe(1.5);
+      expect(bump.grow(moved, 32, 16, 8)).toBe(moved);
+    });
+
+    it('should not let a negative size move the position back over live data', () => {
+      const bump = new Bump();
+      const m = bump.memory;
+      const a = bump.alloc(16);
+      m.f64[a >>> 3] = 7;
+      const b = bump.alloc(16);
+      expect(() => bump.grow(b, 16, -32, 8)).toThrow(/newSize.*-32/);
+      const c = bump.alloc(16);
+      m.f64[c >>> 3] = 9;
+      expect(c).toBeGreaterThanOrEqual(b + 16);
+      expect(m.f64[a >>> 3]).toBe(7);
+    });
+
+    /** Each case's arguments, given the Ptr of a 16-byte allocation. */
+    type Args = (p: number) => unknown[];
+    const bad: [string, Args, ErrorConstructor, RegExp][] = [
+      ['a negative newSize', (p) => [p, 16, -8, 8], RangeError, /newSize.*-8/],
+      ['a fractional newSize', (p) => [p, 16, 1.5, 8], RangeError, /newSize.*1\.5/],
+      ['a NaN newSize', (p) => [p, 16, Number.NaN, 8], RangeError, /newSize.*NaN/],
+      ['a bigint newSize', (p) => [p, 16, 32n, 8], TypeError, /newSize.*32n/],
+      ['an undefined newSize', (p) => [p, 16, undefined, 8], TypeError, /newSize.*undefined/],
+      ['a string oldSize', (p) => [p, '16', 32, 8], TypeError, /oldSize.*"16"/],
+      ['a negative oldSize', (p) => [p, -16, 32, 8], RangeError, /oldSize.*-16/],
+      ['a null oldSize', (p) => [p, null, 32, 8], TypeError, /oldSize.*null/],
+      ['an oldSize past the memory', (p) => [p, 2 ** 40, 32, 8], RangeError, /oldSize/],
+      ['an align of 3', (p) => [p, 16, 32, 3], RangeError, /align.*3/],
+      ['a bigint align', (p) => [p, 16, 32, 8n], TypeError, /align.*8n/],
+      ['a missing align', (p) => [p, 16, 32], TypeError, /align.*undefined/],
+      ['a bigint ptr', (p) => [BigInt(p), 16, 32, 8], TypeError, /ptr.*n\b/],
+      ['a NaN ptr', () => [Number.NaN, 16, 32, 8], RangeError, /ptr.*NaN/],
+      ['a fractional ptr', (p) => [p + 0.5, 16, 32, 8], RangeError, /ptr.*\.5/],
+      ['a null ptr', () => [null, 16, 32, 8], TypeError, /ptr.*null/],
+      ['ptr 0', () => [0, 16, 32, 8], RangeError, /ptr is 0, the null Ptr/],
+      ['an unaligned ptr', (p) => [p + 4, 12, 32, 8], RangeError, /ptr .* not aligned to 8/],
+      ['a ptr whose oldSize bytes run past the memory', (p) => [p, 256, 32, 8], RangeError, /ptr.*runs past/],
+    ];
+    it.each(bad)(
+      'should reject %s naming the parameter, leaving the arena unchanged',
+      (_, args, errorClass, message) => {
+        const bump = new Bump({ chunkSize: 256 });
+        bump.alloc(8);
+        const p = bump.alloc(16);
+        const before = snapshot(bump);
+        const call = () => (bump.grow as (...a: unknown[]) => number)(...args(p));
+        expect(call).toThrow(errorClass);
+        expect(call).toThrow(message);
+        expect(snapshot(bump)).toEqual(before);
+      },
+    );
+
+    it('should throw AllocError for a newSize over the reservation', () => {
+      const bump = new Bump({ maxBytes: 1 << 16 });
+      const p = bump.alloc(16);
+      const before = snapshot(bump);
+      expect(() => bump.grow(p, 16, 2 ** 20, 8)).toThrow(AllocError);
+      expect(snapshot(bump)).toEqual(before);
+    });
+  });
+
   describe('reset', () => {
     it('should keep only the newest chunk, moved to the start, and reuse it', () => {
       const bump = new Bump({ chunkSize: 1024 });
