@@ -1,5 +1,6 @@
 import { AllocError } from './errors.js';
 import type { Memory, Ptr } from './memory.js';
+import { show } from './show.js';
 import {
   type ElementOf,
   isBigIntKind,
@@ -8,15 +9,7 @@ import {
   type TypedArrayConstructor,
 } from './typed-array.js';
 import { utf8Length } from './utf8.js';
-import {
-  checkAlign,
-  checkCtor,
-  checkLength,
-  checkPtr,
-  checkSize,
-  checkTypedArray,
-  show,
-} from './validate.js';
+import { checkAlign, checkCtor, checkLength, checkPtr, checkSize, checkTypedArray } from './validate.js';
 
 /**
  * The bump allocator, over whatever supplies its chunks. `Bump` feeds it chunks of a private
@@ -79,14 +72,18 @@ export abstract class Arena {
    * ```
    */
   alloc(size: number, align = 8): Ptr {
-    if (size >>> 0 !== size || (align !== 8 && !isAlign(align))) return this.allocChecked(size, align);
+    // `>>> 0` on the slow path's result tells V8 that every Ptr alloc returns is a u32, so checks
+    // on it downstream (a struct accessor's) fold away.
+    if (typeof size !== 'number' || size >>> 0 !== size || (align !== 8 && !isAlign(align))) {
+      return this.allocChecked(size, align) >>> 0;
+    }
     const p = ((this.pos + align - 1) & -align) >>> 0;
     const next = p + size;
     if (next <= this.end) {
       this.pos = next;
       return p;
     }
-    return this.allocChecked(size, align);
+    return this.allocChecked(size, align) >>> 0;
   }
 
   /**
@@ -99,7 +96,9 @@ export abstract class Arena {
    * ```
    */
   tryAlloc(size: number, align = 8): Ptr | null {
-    if (size >>> 0 !== size || (align !== 8 && !isAlign(align))) this.validate(size, align);
+    if (typeof size !== 'number' || size >>> 0 !== size || (align !== 8 && !isAlign(align))) {
+      this.validate(size, align);
+    }
     const p = this.reserve(size, align);
     return p < 0 ? null : p;
   }
@@ -209,8 +208,8 @@ export abstract class Arena {
   }
 
   /**
-   * Allocates a slice of `length` elements, element `i` set to `fill(i)`. If `fill` throws, the
-   * arena is left as it was before the call.
+   * Allocates a slice of `length` elements, element `i` set to `fill(i)`. If `fill` throws or
+   * returns a value of the wrong type (a TypeError), the arena is left as it was before the call.
    *
    * @example
    * ```ts
@@ -231,8 +230,17 @@ export abstract class Arena {
     const epoch = this.chunkEpoch;
     const p = this.alloc(length * bpe, bpe);
     const view = new ctor(this.memory.buffer, p, length) as unknown as { [i: number]: ElementOf<T> };
+    const type = isBigIntKind(ctor) ? 'bigint' : 'number';
     try {
-      for (let i = 0; i < length; i++) view[i] = fill(i);
+      for (let i = 0; i < length; i++) {
+        const value = fill(i);
+        if (typeof value !== type) {
+          throw new TypeError(
+            `fill must return a ${type} for ${ctor.name}, got ${show(value)} for index ${i}`,
+          );
+        }
+        view[i] = value;
+      }
     } catch (error) {
       if (this.chunkEpoch === epoch) this.pos = pos;
       else this.undoChunks(epoch, pos, end);
@@ -355,8 +363,14 @@ export abstract class Arena {
  */
 export const NO_CHUNK_POS = 1;
 
-function isAlign(align: number): boolean {
-  return align >>> 0 === align && align <= 4096 && align !== 0 && (align & (align - 1)) === 0;
+function isAlign(align: unknown): boolean {
+  return (
+    typeof align === 'number' &&
+    align >>> 0 === align &&
+    align <= 4096 &&
+    align !== 0 &&
+    (align & (align - 1)) === 0
+  );
 }
 
 const typedArrayPrototype = Object.getPrototypeOf(Int8Array.prototype) as object;

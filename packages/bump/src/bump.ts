@@ -1,6 +1,7 @@
 import { Arena } from './arena.js';
 import { AllocError } from './errors.js';
 import { Memory } from './memory.js';
+import { show } from './show.js';
 import { checkLimit, checkSize, MAX_ADDRESS } from './validate.js';
 
 /**
@@ -37,6 +38,12 @@ const DEFAULT_CHUNK = 4096;
 const DEFAULT_MAX_BYTES = 2 ** 30;
 /** Doubling stops here: past it, chunks are as big as the allocation that needs them, or this. */
 const MAX_CHUNK = 2 ** 28;
+
+function checkOptions(options: unknown): asserts options is BumpOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`options must be an object, got ${show(options)}`);
+  }
+}
 
 function roundUp16(n: number): number {
   return Math.ceil(n / 16) * 16;
@@ -89,17 +96,23 @@ export class Bump extends Arena {
    * ```
    */
   constructor(options: BumpOptions = {}) {
-    if (options === null || typeof options !== 'object') {
-      throw new TypeError(`options must be an object, got ${String(options)}`);
-    }
+    checkOptions(options);
     const maxBytes = Math.min(
-      checkSize(options.maxBytes ?? DEFAULT_MAX_BYTES, 'options.maxBytes', 2 ** 32),
+      checkSize(
+        options.maxBytes === undefined ? DEFAULT_MAX_BYTES : options.maxBytes,
+        'options.maxBytes',
+        2 ** 32,
+      ),
       MAX_ADDRESS,
     );
     if (maxBytes < GUARD + 16) {
       throw new RangeError(`options.maxBytes must be at least ${GUARD + 16}, got ${options.maxBytes}`);
     }
-    const chunkSize = checkSize(options.chunkSize ?? DEFAULT_CHUNK, 'options.chunkSize', maxBytes - GUARD);
+    const chunkSize = checkSize(
+      options.chunkSize === undefined ? DEFAULT_CHUNK : options.chunkSize,
+      'options.chunkSize',
+      maxBytes - GUARD,
+    );
     if (chunkSize < 16) throw new RangeError(`options.chunkSize must be at least 16, got ${chunkSize}`);
     const limit = checkLimit(options.allocationLimit, 'options.allocationLimit');
     const buffer = new ArrayBuffer(GUARD, { maxByteLength: maxBytes });
@@ -120,7 +133,15 @@ export class Bump extends Arena {
    * ```
    */
   static withCapacity(bytes: number, options: Omit<BumpOptions, 'chunkSize'> = {}): Bump {
-    const maxBytes = Math.min(options?.maxBytes ?? DEFAULT_MAX_BYTES, MAX_ADDRESS);
+    checkOptions(options);
+    const maxBytes = Math.min(
+      checkSize(
+        options.maxBytes === undefined ? DEFAULT_MAX_BYTES : options.maxBytes,
+        'options.maxBytes',
+        2 ** 32,
+      ),
+      MAX_ADDRESS,
+    );
     checkSize(bytes, 'bytes', Math.max(0, maxBytes - GUARD));
     const bump = new Bump({ ...options, chunkSize: Math.max(16, bytes) });
     if (bytes > 0 && !bump.nextChunk(bytes, 16)) throw bump.allocError(bytes, 16);
@@ -217,6 +238,7 @@ export class Bump extends Arena {
    * ```
    */
   setAllocationLimit(limit: number | null): void {
+    if (limit === undefined) throw new TypeError('limit must be a number or null (no limit), got undefined');
     this.limit = checkLimit(limit, 'limit');
   }
 

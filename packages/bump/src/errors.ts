@@ -1,3 +1,5 @@
+import { show } from './show.js';
+
 /**
  * Thrown when an allocation does not fit: the arena's allocation limit or its reserved address
  * space would be exceeded, or one allocation asks for more than the whole reservation. The arena
@@ -39,6 +41,10 @@ export class AllocError extends RangeError {
  * ```
  */
 export function registerErrorClass(name: string, ctor: new (...args: never[]) => Error): void {
+  if (typeof name !== 'string' || name === '') {
+    throw new TypeError(`name must be a non-empty string, got ${show(name)}`);
+  }
+  if (typeof ctor !== 'function') throw new TypeError(`ctor must be an error class, got ${show(ctor)}`);
   const key = Symbol.for('@herd/error-classes');
   const global = globalThis as unknown as Record<symbol, Map<string, unknown> | undefined>;
   const registry = global[key] ?? new Map<string, unknown>();

@@ -1,6 +1,7 @@
 import type { Arena } from './arena.js';
 import type { Memory, Ptr } from './memory.js';
-import { checkArena, checkLength, show } from './validate.js';
+import { show } from './show.js';
+import { checkArena, checkLength } from './validate.js';
 
 /**
  * The kind of a record field. Numbers are stored in the platform's byte order (little-endian on
@@ -146,8 +147,9 @@ type AnySetter = FieldSetter<never>;
 /**
  * Defines a record layout. Fields are laid out in the order given, each aligned to its own size
  * (C's layout, so it is predictable and matches what another language would read); the record's
- * size is rounded up to its alignment. The accessors do no checks: a Ptr must come from this
- * layout's `alloc`/`at`.
+ * size is rounded up to its alignment. The accessors check only what they cheaply can (that `p`
+ * is a Ptr other than 0, that a value has the field's type, a TypeError or RangeError otherwise):
+ * a Ptr must come from this layout's `alloc`/`at`.
  *
  * @param fields - field names to kinds, e.g. `{ x: 'f64', y: 'f64', id: 'u32' }`
  * @returns the layout with its size, alignment, offsets and accessors
@@ -196,7 +198,13 @@ export function struct<const F extends Fields>(fields: F): Struct<F> {
     get: Object.freeze(get),
     set: Object.freeze(set),
     alloc(arena: Arena): Ptr {
-      return arena.alloc(size, align);
+      // Checked only when the call fails, so the hot path pays nothing for the check.
+      try {
+        return arena.alloc(size, align);
+      } catch (error) {
+        checkArena(arena, 'arena');
+        throw error;
+      }
     },
     allocZeroed(arena: Arena): Ptr {
       checkArena(arena, 'arena');
@@ -208,40 +216,93 @@ export function struct<const F extends Fields>(fields: F): Struct<F> {
       return arena.allocZeroed(size * count, align);
     },
     at(base: Ptr, index: number): Ptr {
-      return base + index * size;
+      if (!isRecordPtr(base) || typeof index !== 'number' || !(index >= 0) || index % 1 !== 0) {
+        throw badAt(base, index, size);
+      }
+      const p = base + index * size;
+      if (p > 0xffffffff) throw badAt(base, index, size);
+      return p;
     },
   }) as unknown as Struct<F>;
 }
 
+function badAt(base: unknown, index: unknown, size: number): Error {
+  if (!isRecordPtr(base)) {
+    if (base === 0) return new RangeError('base is 0, the null Ptr: it points at no array of records');
+    if (typeof base !== 'number') return new TypeError(`base must be a number (a Ptr), got ${show(base)}`);
+    return new RangeError(`base must be an integer from 1 to 2^32 - 1 (a Ptr), got ${show(base)}`);
+  }
+  if (typeof index !== 'number') return new TypeError(`index must be a number, got ${show(index)}`);
+  if (!(index >= 0) || index % 1 !== 0) {
+    return new RangeError(`index must be a non-negative integer, got ${show(index)}`);
+  }
+  return new RangeError(`base ${base} + index ${index} * size ${size} runs past 2^32 - 1, the last Ptr`);
+}
+
 // One closure per field with its offset captured: V8 inlines them at a monomorphic call site, so
-// a field read costs what the hand-written `m.f64[(p + 8) >>> 3]` does.
+// a field read costs what the hand-written `m.f64[(p + 8) >>> 3]` does. The checks are type tests
+// and compares on values already in registers; where V8 knows the types they fold away.
 function getter(kind: FieldKind, o: number): AnyGetter {
   switch (kind) {
     case 'u8':
-      return (m, p) => m.u8[p + o];
+      return (m, p) => {
+        if (!isRecordPtr(p)) throw badRecordPtr(p);
+        return m.u8[p + o];
+      };
     case 'i8':
-      return (m, p) => m.i8[p + o];
+      return (m, p) => {
+        if (!isRecordPtr(p)) throw badRecordPtr(p);
+        return m.i8[p + o];
+      };
     case 'bool':
-      return (m, p) => m.u8[p + o] !== 0;
+      return (m, p) => {
+        if (!isRecordPtr(p)) throw badRecordPtr(p);
+        return m.u8[p + o] !== 0;
+      };
     case 'u16':
-      return (m, p) => m.u16[(p + o) >>> 1];
+      return (m, p) => {
+        if (!isRecordPtr(p)) throw badRecordPtr(p);
+        return m.u16[(p + o) >>> 1];
+      };
     case 'i16':
-      return (m, p) => m.i16[(p + o) >>> 1];
+      return (m, p) => {
+        if (!isRecordPtr(p)) throw badRecordPtr(p);
+        return m.i16[(p + o) >>> 1];
+      };
     case 'u32':
     case 'ptr':
-      return (m, p) => m.u32[(p + o) >>> 2];
+      return (m, p) => {
+        if (!isRecordPtr(p)) throw badRecordPtr(p);
+        return m.u32[(p + o) >>> 2];
+      };
     case 'i32':
-      return (m, p) => m.i32[(p + o) >>> 2];
+      return (m, p) => {
+        if (!isRecordPtr(p)) throw badRecordPtr(p);
+        return m.i32[(p + o) >>> 2];
+      };
     case 'f32':
-      return (m, p) => m.f32[(p + o) >>> 2];
+      return (m, p) => {
+        if (!isRecordPtr(p)) throw badRecordPtr(p);
+        return m.f32[(p + o) >>> 2];
+      };
     case 'f64':
-      return (m, p) => m.f64[(p + o) >>> 3];
+      return (m, p) => {
+        if (!isRecordPtr(p)) throw badRecordPtr(p);
+        return m.f64[(p + o) >>> 3];
+      };
     case 'u64':
-      return (m, p) => m.u64[(p + o) >>> 3];
+      return (m, p) => {
+        if (!isRecordPtr(p)) throw badRecordPtr(p);
+        return m.u64[(p + o) >>> 3];
+      };
     case 'i64':
-      return (m, p) => m.i64[(p + o) >>> 3];
+      return (m, p) => {
+        if (!isRecordPtr(p)) throw badRecordPtr(p);
+        return m.i64[(p + o) >>> 3];
+      };
     case 'str':
       return (m, p) => {
+        if (!isRecordPtr(p)) throw badRecordPtr(p);
         const s = m.u32[(p + o) >>> 2]!;
         return s === 0 ? '' : m.str(s);
       };
@@ -251,28 +312,98 @@ function getter(kind: FieldKind, o: number): AnyGetter {
 function setter(kind: FieldKind, o: number): AnySetter {
   switch (kind) {
     case 'u8':
-      return (m, p, v: number) => void (m.u8[p + o] = v);
+      return (m, p, v: number) => {
+        if (!isRecordPtr(p) || typeof v !== 'number') throw badWrite(kind, p, v);
+        m.u8[p + o] = v;
+      };
     case 'i8':
-      return (m, p, v: number) => void (m.i8[p + o] = v);
+      return (m, p, v: number) => {
+        if (!isRecordPtr(p) || typeof v !== 'number') throw badWrite(kind, p, v);
+        m.i8[p + o] = v;
+      };
     case 'bool':
-      return (m, p, v: boolean) => void (m.u8[p + o] = v ? 1 : 0);
+      return (m, p, v: boolean) => {
+        if (!isRecordPtr(p) || typeof v !== 'boolean') throw badWrite(kind, p, v);
+        m.u8[p + o] = v ? 1 : 0;
+      };
     case 'u16':
-      return (m, p, v: number) => void (m.u16[(p + o) >>> 1] = v);
+      return (m, p, v: number) => {
+        if (!isRecordPtr(p) || typeof v !== 'number') throw badWrite(kind, p, v);
+        m.u16[(p + o) >>> 1] = v;
+      };
     case 'i16':
-      return (m, p, v: number) => void (m.i16[(p + o) >>> 1] = v);
+      return (m, p, v: number) => {
+        if (!isRecordPtr(p) || typeof v !== 'number') throw badWrite(kind, p, v);
+        m.i16[(p + o) >>> 1] = v;
+      };
     case 'u32':
+      return (m, p, v: number) => {
+        if (!isRecordPtr(p) || typeof v !== 'number') throw badWrite(kind, p, v);
+        m.u32[(p + o) >>> 2] = v;
+      };
     case 'ptr':
     case 'str':
-      return (m, p, v: number) => void (m.u32[(p + o) >>> 2] = v);
+      // A Ptr, or 0 for none: anything else would read as some other allocation.
+      return (m, p, v: number) => {
+        if (!isRecordPtr(p) || typeof v !== 'number' || !(v >= 0 && v <= 0xffffffff && v % 1 === 0)) {
+          throw badWrite(kind, p, v);
+        }
+        m.u32[(p + o) >>> 2] = v;
+      };
     case 'i32':
-      return (m, p, v: number) => void (m.i32[(p + o) >>> 2] = v);
+      return (m, p, v: number) => {
+        if (!isRecordPtr(p) || typeof v !== 'number') throw badWrite(kind, p, v);
+        m.i32[(p + o) >>> 2] = v;
+      };
     case 'f32':
-      return (m, p, v: number) => void (m.f32[(p + o) >>> 2] = v);
+      return (m, p, v: number) => {
+        if (!isRecordPtr(p) || typeof v !== 'number') throw badWrite(kind, p, v);
+        m.f32[(p + o) >>> 2] = v;
+      };
     case 'f64':
-      return (m, p, v: number) => void (m.f64[(p + o) >>> 3] = v);
+      return (m, p, v: number) => {
+        if (!isRecordPtr(p) || typeof v !== 'number') throw badWrite(kind, p, v);
+        m.f64[(p + o) >>> 3] = v;
+      };
     case 'u64':
-      return (m, p, v: bigint) => void (m.u64[(p + o) >>> 3] = v);
+      return (m, p, v: bigint) => {
+        if (!isRecordPtr(p) || typeof v !== 'bigint') throw badWrite(kind, p, v);
+        m.u64[(p + o) >>> 3] = v;
+      };
     case 'i64':
-      return (m, p, v: bigint) => void (m.i64[(p + o) >>> 3] = v);
+      return (m, p, v: bigint) => {
+        if (!isRecordPtr(p) || typeof v !== 'bigint') throw badWrite(kind, p, v);
+        m.i64[(p + o) >>> 3] = v;
+      };
   }
+}
+
+/**
+ * Whether `p` can be a record's Ptr: an integer from 1 to 2^32 - 1 (0 is the null Ptr; in a herd,
+ * its header). Written with compares only, which V8 folds to `p > 0` when it knows `p` is an
+ * integer, as it does for what `alloc` and `at` return.
+ */
+function isRecordPtr(p: unknown): p is number {
+  return typeof p === 'number' && p > 0 && p <= 0xffffffff && p % 1 === 0;
+}
+
+// The accessors `throw` what these return rather than calling something that throws: a call that
+// V8 must assume returns would merge back into the fast path and cost it its cached loads.
+function badRecordPtr(p: unknown): Error {
+  if (p === 0) return new RangeError('p is 0, the null Ptr: it points at no record');
+  if (typeof p !== 'number') return new TypeError(`p must be a number (a record's Ptr), got ${show(p)}`);
+  return new RangeError(`p must be an integer from 1 to 2^32 - 1 (a record's Ptr), got ${show(p)}`);
+}
+
+function badWrite(kind: FieldKind, p: unknown, v: unknown): Error {
+  if (!isRecordPtr(p)) return badRecordPtr(p);
+  const wanted =
+    kind === 'u64' || kind === 'i64'
+      ? 'a bigint'
+      : kind === 'bool'
+        ? 'a boolean'
+        : kind === 'ptr' || kind === 'str'
+          ? 'a Ptr (an integer from 0 to 2^32 - 1)'
+          : 'a number';
+  return new TypeError(`value must be ${wanted} for a ${kind} field, got ${show(v)}`);
 }

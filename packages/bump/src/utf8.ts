@@ -2,6 +2,8 @@
 // a view per call; elsewhere TextEncoder/TextDecoder do, with a copy for shared memory since
 // browsers refuse to decode straight from a SharedArrayBuffer.
 
+import { show } from './show.js';
+
 type NodeBuffer = Uint8Array & {
   write(s: string, offset: number, length: number, encoding: 'utf8'): number;
   utf8Slice(start: number, end: number): string;
@@ -73,6 +75,7 @@ export class Utf8Codec {
  * ```
  */
 export function utf8Length(s: string): number {
+  if (typeof s !== 'string') throw new TypeError(`s must be a string, got ${show(s)}`);
   let bytes = 0;
   const n = s.length;
   for (let i = 0; i < n; i++) {

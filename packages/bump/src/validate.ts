@@ -1,4 +1,5 @@
 import { AllocError } from './errors.js';
+import { show } from './show.js';
 import {
   isTypedArray,
   isTypedArrayConstructor,
@@ -11,14 +12,6 @@ export const MAX_ALIGN = 4096;
 
 /** Highest byte offset an arena may use: a Ptr must fit in a u32 and `pos + align - 1` must not wrap. */
 export const MAX_ADDRESS = 2 ** 32 - MAX_ALIGN;
-
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
-  if (value === null || typeof value !== 'object') return String(value);
-  return Object.prototype.toString.call(value);
-}
 
 /** Checks a byte count: a non-negative integer no larger than `max`. */
 export function checkSize(value: unknown, name: string, max: number, maxMeaning = ''): number {
@@ -112,5 +105,3 @@ export function checkArena(value: unknown, name: string): void {
     throw new TypeError(`${name} must be an arena (a Bump or a herd Member), got ${show(value)}`);
   }
 }
-
-export { show };

@@ -39,6 +39,24 @@ describe('Bump', () => {
       expect(() => new Bump({ allocationLimit: Number.NaN })).toThrow(/options\.allocationLimit.*NaN/);
       expect(() => new Bump({ allocationLimit: '10' as never })).toThrow(TypeError);
     });
+
+    it.each([
+      ['a bigint', 5n, /options must be an object, got 5n/],
+      ['a string', 'big', /options must be an object, got "big"/],
+      ['null', null, /options must be an object, got null/],
+      ['a null chunkSize', { chunkSize: null }, /options\.chunkSize must be a number, got null/],
+      ['a bigint chunkSize', { chunkSize: 4096n }, /options\.chunkSize must be a number, got 4096n/],
+      ['a null maxBytes', { maxBytes: null }, /options\.maxBytes must be a number, got null/],
+      ['a bigint maxBytes', { maxBytes: 2n ** 20n }, /options\.maxBytes must be a number, got 1048576n/],
+      [
+        'a bigint allocationLimit',
+        { allocationLimit: 10n },
+        /options\.allocationLimit must be a number, got 10n/,
+      ],
+    ])('should reject options that are %s with a TypeError naming them', (_, options, message) => {
+      expect(() => new Bump(options as never)).toThrow(TypeError);
+      expect(() => new Bump(options as never)).toThrow(message);
+    });
   });
 
   describe('withCapacity', () => {
@@ -62,6 +80,16 @@ describe('Bump', () => {
     it('should reject a bad capacity naming it', () => {
       expect(() => Bump.withCapacity(-5)).toThrow(/bytes.*-5/);
       expect(() => Bump.withCapacity('5' as never)).toThrow(TypeError);
+      expect(() => Bump.withCapacity(5n as never)).toThrow(/bytes must be a number, got 5n/);
+      expect(() => Bump.withCapacity(undefined as never)).toThrow(/bytes must be a number, got undefined/);
+    });
+
+    it('should reject bad options naming them', () => {
+      expect(() => Bump.withCapacity(64, null as never)).toThrow(/options must be an object, got null/);
+      expect(() => Bump.withCapacity(64, { maxBytes: 8n } as never)).toThrow(
+        /options\.maxBytes must be a number, got 8n/,
+      );
+      expect(() => Bump.withCapacity(64, { maxBytes: 'a lot' } as never)).toThrow(TypeError);
     });
   });
 
@@ -125,6 +153,9 @@ describe('Bump', () => {
       ['NaN', Number.NaN, RangeError],
       ['Infinity', Number.POSITIVE_INFINITY, RangeError],
       ['a string', '8', TypeError],
+      ['a bigint', 8n, TypeError],
+      ['undefined', undefined, TypeError],
+      ['null', null, TypeError],
       ['over the reservation', 2 ** 31, RangeError],
     ])('should reject a size that is %s with an error naming size', (_, size, errorClass) => {
       const bump = new Bump({ maxBytes: 2 ** 20 });
@@ -132,6 +163,7 @@ describe('Bump', () => {
       const before = snapshot(bump);
       expect(() => bump.alloc(size as number)).toThrow(errorClass);
       expect(() => bump.alloc(size as number)).toThrow(/size/);
+      expect(() => bump.allocZeroed(size as number)).toThrow(/size/);
       // tryAlloc answers null for any size no arena room could hold, as bumpalo's try_alloc does;
       // input that is not a size at all is still an error.
       if (size === 2 ** 31) expect(bump.tryAlloc(size)).toBeNull();
@@ -145,11 +177,21 @@ describe('Bump', () => {
       [-8, RangeError],
       [8192, RangeError],
       [2.5, RangeError],
+      [Number.NaN, RangeError],
       ['8', TypeError],
+      [8n, TypeError],
+      [null, TypeError],
     ])('should reject align %s naming align', (align, errorClass) => {
       const bump = new Bump();
-      expect(() => bump.alloc(8, align as number)).toThrow(errorClass);
-      expect(() => bump.alloc(8, align as number)).toThrow(new RegExp(`align.*${String(align)}`));
+      const shown = typeof align === 'bigint' ? `${align}n` : String(align);
+      for (const call of [
+        () => bump.alloc(8, align as number),
+        () => bump.tryAlloc(8, align as number),
+        () => bump.allocZeroed(8, align as number),
+      ]) {
+        expect(call).toThrow(errorClass);
+        expect(call).toThrow(new RegExp(`align.*${shown}`));
+      }
     });
 
     it('should accept alignments up to 4096', () => {
@@ -205,6 +247,14 @@ describe('Bump', () => {
       bump.setAllocationLimit(null);
       expect(bump.tryAlloc(1 << 17)).not.toBeNull();
       expect(() => bump.setAllocationLimit(-1)).toThrow(/limit.*-1/);
+    });
+
+    it('should reject a limit that is not a number or null, keeping the limit', () => {
+      const bump = new Bump({ allocationLimit: 1 << 16 });
+      expect(() => bump.setAllocationLimit(undefined as never)).toThrow(/limit must be a number or null/);
+      expect(() => bump.setAllocationLimit(10n as never)).toThrow(/limit must be a number, got 10n/);
+      expect(() => bump.setAllocationLimit(Number.NaN)).toThrow(/limit.*NaN/);
+      expect(bump.allocationLimit()).toBe(1 << 16);
     });
 
     it('should keep what is held when lowered below it, and refuse new chunks', () => {
@@ -382,6 +432,46 @@ describe('Bump', () => {
       expect(() => bump.allocSliceFill(Float64Array, 2, 1n as never)).toThrow(/value must be a number/);
       expect(() => bump.allocSliceFill(BigInt64Array, 2, 1 as never)).toThrow(/value must be a bigint/);
       expect(() => bump.allocSliceFillWith(Float64Array, 2, 3 as never)).toThrow(/fill must be a function/);
+      expect(() => bump.allocSlice(Float64Array, 4n as never)).toThrow(/length must be a number, got 4n/);
+      expect(() => bump.allocSlice(Float64Array, undefined as never)).toThrow(/length.*undefined/);
+      expect(() => bump.allocSliceFill(Float64Array, 2, undefined as never)).toThrow(/value.*undefined/);
+    });
+
+    it.each([
+      [
+        'undefined for a Float64Array',
+        Float64Array,
+        undefined,
+        /fill must return a number for Float64Array, got undefined for index 2/,
+      ],
+      [
+        'a bigint for an Int32Array',
+        Int32Array,
+        7n,
+        /fill must return a number for Int32Array, got 7n for index 2/,
+      ],
+      [
+        'a string for a Uint8Array',
+        Uint8Array,
+        '7',
+        /fill must return a number for Uint8Array, got "7" for index 2/,
+      ],
+      [
+        'a number for a BigInt64Array',
+        BigInt64Array,
+        7,
+        /fill must return a bigint for BigInt64Array, got 7 for index 2/,
+      ],
+    ])('should reject a fill that returns %s, leaving the arena as it was', (_, Ctor, wrong, message) => {
+      const bump = new Bump({ chunkSize: 64 });
+      bump.alloc(8);
+      const before = snapshot(bump);
+      const good = Ctor === BigInt64Array ? 1n : 1;
+      const call = () =>
+        bump.allocSliceFillWith(Ctor as never, 100, ((i: number) => (i === 2 ? wrong : good)) as never);
+      expect(call).toThrow(TypeError);
+      expect(call).toThrow(message);
+      expect(snapshot(bump)).toEqual(before);
     });
   });
 
