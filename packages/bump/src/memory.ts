@@ -1,6 +1,6 @@
 import { show } from './show.js';
 import type { TypedArray, TypedArrayConstructor } from './typed-array.js';
-import { Utf8Codec } from './utf8.js';
+import { createUtf8Codec, type Utf8Codec } from './utf8.js';
 import { checkCtor, checkSize } from './validate.js';
 
 /**
@@ -80,7 +80,7 @@ export class Memory {
     this.u64 = new BigUint64Array(b, 0, n8);
     this.i64 = new BigInt64Array(b, 0, n8);
     this.dv = new DataView(b, 0, n);
-    this.codec = new Utf8Codec(this.u8);
+    this.codec = createUtf8Codec(this.u8);
   }
 
   /**
