@@ -201,6 +201,54 @@ describe('Bump', () => {
     });
   });
 
+  describe('4 GiB reservation', () => {
+    it('should hand out Ptrs past 2 GiB that every method and view handles', () => {
+      const bump = new Bump({ maxBytes: 2 ** 32 });
+      const m = bump.memory;
+      bump.alloc(2 ** 31, 1);
+      const p = bump.alloc(16);
+      expect(p).toBeGreaterThanOrEqual(2 ** 31);
+      m.f64[p >>> 3] = 1.5;
+      m.f64[(p >>> 3) + 1] = -2;
+      const odd = bump.alloc(3, 1);
+      expect(odd).toBe(p + 16);
+      const aligned = bump.alloc(8);
+      expect(aligned).toBe(p + 24);
+      const page = bump.alloc(8, 4096);
+      expect(page % 4096).toBe(0);
+      const s = bump.allocStr('héllo past 2 GiB');
+      const q = bump.tryAlloc(16);
+      expect(q).toBeGreaterThan(s);
+      expect(m.str(s)).toBe('héllo past 2 GiB');
+      expect(m.f64[p >>> 3]).toBe(1.5);
+      expect(m.f64[(p >>> 3) + 1]).toBe(-2);
+      expect(bump.pos).toBe((q as number) + 16);
+      const xs = bump.allocSliceFillWith(Float64Array, 4, (i) => i);
+      expect(xs.byteOffset).toBeGreaterThan(2 ** 31);
+      expect([...xs]).toEqual([0, 1, 2, 3]);
+      const grown = bump.grow(xs.byteOffset, 32, 64, 8);
+      expect(grown).toBe(xs.byteOffset);
+    });
+
+    it('should allocate up to the end of the reservation and then refuse, unchanged', () => {
+      const bump = new Bump({ maxBytes: 2 ** 32 });
+      bump.alloc(2 ** 31, 1);
+      const top = bump.allocatedBytesIncludingMetadata();
+      // The reservation ends 4096 bytes short of 2^32, so that rounding up never wraps.
+      const rest = 2 ** 32 - 4096 - top;
+      bump.alloc(rest - 48, 1);
+      const last = [bump.alloc(16), bump.alloc(16), bump.alloc(8, 16)];
+      expect(last[2]! + 8).toBeLessThanOrEqual(2 ** 32 - 4096);
+      const before = snapshot(bump);
+      expect(() => bump.alloc(16)).toThrow(AllocError);
+      expect(() => bump.alloc(16, 4096)).toThrow(AllocError);
+      expect(() => bump.allocStr('x'.repeat(8))).toThrow(AllocError);
+      expect(bump.tryAlloc(16)).toBeNull();
+      expect(snapshot(bump)).toEqual(before);
+      expect(bump.alloc(8, 1)).toBe(last[2]! + 8);
+    });
+  });
+
   describe('allocation limit', () => {
     it('should throw AllocError naming the size and the limit, and change nothing', () => {
       const bump = new Bump({ allocationLimit: 8192 });
