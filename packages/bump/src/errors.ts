@@ -28,6 +28,30 @@ export class AllocError extends RangeError {
 }
 
 /**
+ * Thrown in debug mode (`new Bump({ debug: true })`) when a read meets memory that `reset()`
+ * poisoned: a Ptr kept from before the reset and used after it, or memory allocated since the
+ * reset and read before it was written. `memory.str` and the `struct` getters throw it.
+ *
+ * @example
+ * ```ts
+ * const bump = new Bump({ debug: true });
+ * const name = bump.allocStr('kept too long');
+ * bump.reset();
+ * try { bump.memory.str(name); } catch (e) { if (e instanceof UseAfterResetError) console.log(e.ptr); }
+ * ```
+ */
+export class UseAfterResetError extends Error {
+  override name = 'UseAfterResetError';
+  /** The Ptr whose memory was poisoned. */
+  readonly ptr: number;
+
+  constructor(message: string, ptr: number) {
+    super(message);
+    this.ptr = ptr;
+  }
+}
+
+/**
  * Where Herd's packages list their error classes, so that `@herd/scope` rebuilds an error thrown
  * in a worker as the same class on the other side (it cannot import every package).
  * @internal
@@ -53,3 +77,4 @@ export function registerErrorClass(name: string, ctor: new (...args: never[]) =>
 }
 
 registerErrorClass('AllocError', AllocError);
+registerErrorClass('UseAfterResetError', UseAfterResetError);

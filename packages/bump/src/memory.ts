@@ -115,6 +115,13 @@ export class Memory {
   }
 
   /**
+   * @internal Called by the `struct` getters before they read `bytes` bytes at `ptr`. It does
+   * nothing here, and V8 inlines it to nothing; `DebugMemory` overrides it to refuse memory that
+   * `reset()` poisoned. A method rather than a flag so that the non-debug path pays nothing.
+   */
+  checkRead(_ptr: Ptr, _bytes: number): void {}
+
+  /**
    * The UTF-8 byte length of the string `allocStr` stored at `ptr`, without decoding it.
    *
    * @example

@@ -184,12 +184,14 @@ export function struct<const F extends Fields>(fields: F): Struct<F> {
     const size = SIZES[kind];
     offset = (offset + size - 1) & -size;
     offsets[name] = offset;
-    get[name] = getter(kind, offset);
-    set[name] = setter(kind, offset);
     offset += size;
     if (size > align) align = size;
   }
   const size = (offset + align - 1) & -align;
+  for (const [name, kind] of Object.entries(fields) as [string, FieldKind][]) {
+    get[name] = getter(kind, offsets[name]!, size);
+    set[name] = setter(kind, offsets[name]!);
+  }
   return Object.freeze({
     size,
     align,
@@ -242,67 +244,110 @@ function badAt(base: unknown, index: unknown, size: number): Error {
 // One closure per field with its offset captured: V8 inlines them at a monomorphic call site, so
 // a field read costs what the hand-written `m.f64[(p + 8) >>> 3]` does. The checks are type tests
 // and compares on values already in registers; where V8 knows the types they fold away.
-function getter(kind: FieldKind, o: number): AnyGetter {
+function getter(kind: FieldKind, o: number, recordSize: number): AnyGetter {
+  // What a debug memory (DebugMemory) checks for poison before the read: the field itself, or for
+  // fields of 1 and 2 bytes, whose every value is plausible, the whole record when it has 4 bytes
+  // or more. On a plain Memory `checkRead` is empty and V8 inlines it to nothing.
+  const n = SIZES[kind];
+  const checkAt = n >= 4 || kind === 'bool' ? o : 0;
+  const checkBytes = n >= 4 || kind === 'bool' ? n : recordSize >= 4 ? recordSize : 0;
+  if (checkBytes === 0) {
+    // A record of fewer than 4 bytes of narrow fields: nothing can tell poison from data.
+    switch (kind) {
+      case 'u8':
+        return (m, p) => {
+          if (!isRecordPtr(p)) throw badRecordPtr(p);
+          return m.u8[p + o];
+        };
+      case 'i8':
+        return (m, p) => {
+          if (!isRecordPtr(p)) throw badRecordPtr(p);
+          return m.i8[p + o];
+        };
+      case 'u16':
+        return (m, p) => {
+          if (!isRecordPtr(p)) throw badRecordPtr(p);
+          return m.u16[(p + o) >>> 1];
+        };
+      default:
+        return (m, p) => {
+          if (!isRecordPtr(p)) throw badRecordPtr(p);
+          return m.i16[(p + o) >>> 1];
+        };
+    }
+  }
   switch (kind) {
     case 'u8':
       return (m, p) => {
         if (!isRecordPtr(p)) throw badRecordPtr(p);
+        m.checkRead(p + checkAt, checkBytes);
         return m.u8[p + o];
       };
     case 'i8':
       return (m, p) => {
         if (!isRecordPtr(p)) throw badRecordPtr(p);
+        m.checkRead(p + checkAt, checkBytes);
         return m.i8[p + o];
       };
     case 'bool':
       return (m, p) => {
         if (!isRecordPtr(p)) throw badRecordPtr(p);
+        m.checkRead(p + checkAt, checkBytes);
         return m.u8[p + o] !== 0;
       };
     case 'u16':
       return (m, p) => {
         if (!isRecordPtr(p)) throw badRecordPtr(p);
+        m.checkRead(p + checkAt, checkBytes);
         return m.u16[(p + o) >>> 1];
       };
     case 'i16':
       return (m, p) => {
         if (!isRecordPtr(p)) throw badRecordPtr(p);
+        m.checkRead(p + checkAt, checkBytes);
         return m.i16[(p + o) >>> 1];
       };
     case 'u32':
     case 'ptr':
       return (m, p) => {
         if (!isRecordPtr(p)) throw badRecordPtr(p);
+        m.checkRead(p + o, 4);
         return m.u32[(p + o) >>> 2];
       };
     case 'i32':
       return (m, p) => {
         if (!isRecordPtr(p)) throw badRecordPtr(p);
+        m.checkRead(p + o, 4);
         return m.i32[(p + o) >>> 2];
       };
     case 'f32':
       return (m, p) => {
         if (!isRecordPtr(p)) throw badRecordPtr(p);
+        m.checkRead(p + o, 4);
         return m.f32[(p + o) >>> 2];
       };
     case 'f64':
       return (m, p) => {
         if (!isRecordPtr(p)) throw badRecordPtr(p);
+        m.checkRead(p + o, 8);
         return m.f64[(p + o) >>> 3];
       };
     case 'u64':
       return (m, p) => {
         if (!isRecordPtr(p)) throw badRecordPtr(p);
+        m.checkRead(p + o, 8);
         return m.u64[(p + o) >>> 3];
       };
     case 'i64':
       return (m, p) => {
         if (!isRecordPtr(p)) throw badRecordPtr(p);
+        m.checkRead(p + o, 8);
         return m.i64[(p + o) >>> 3];
       };
     case 'str':
       return (m, p) => {
         if (!isRecordPtr(p)) throw badRecordPtr(p);
+        m.checkRead(p + o, 4);
         const s = m.u32[(p + o) >>> 2]!;
         return s === 0 ? '' : m.str(s);
       };
