@@ -11,7 +11,11 @@ import {
 import { utf8Length } from './utf8.js';
 import { checkAlign, checkCtor, checkLength, checkPtr, checkSize, checkTypedArray } from './validate.js';
 
-/** Flips the top bit: `pos ^ SIGN` maps byte offsets 0..2^32-1 onto the int32 range, in order. */
+/**
+ * Flips the top bit: `pos ^ SIGN` maps byte offsets 0..2^32-1 onto the int32 range, in order. The
+ * hot paths write the literal `-0x80000000` instead: the bundle makes module-level constants
+ * `var`s, which V8 loads on every use instead of folding them.
+ */
 const SIGN = -0x80000000;
 
 /**
@@ -114,14 +118,14 @@ export abstract class Arena {
         const next = top + size;
         if (next <= this.biasedEnd) {
           this.biasedPos = next;
-          return (top ^ SIGN) >>> 0;
+          return (top ^ -0x80000000) >>> 0;
         }
       } else {
         const aligned = (top + (align - 1)) & -align;
         const next = aligned + size;
         if (next <= this.biasedEnd) {
           this.biasedPos = next;
-          return (aligned ^ SIGN) >>> 0;
+          return (aligned ^ -0x80000000) >>> 0;
         }
       }
     }
@@ -145,7 +149,7 @@ export abstract class Arena {
       const next = top + size;
       if (next <= this.biasedEnd) {
         this.biasedPos = next;
-        return (top ^ SIGN) >>> 0;
+        return (top ^ -0x80000000) >>> 0;
       }
     } else {
       this.validate(size, align);
@@ -184,7 +188,7 @@ export abstract class Arena {
     // rest; otherwise measure exactly, so the limit is honoured to the byte.
     const top = (this.biasedPos + 3) & -4;
     if (top + 4 + s.length * 3 <= this.biasedEnd) {
-      const p = (top ^ SIGN) >>> 0;
+      const p = (top ^ -0x80000000) >>> 0;
       const m = this.memory;
       const written = m.writeUtf8(s, p + 4);
       m.u32[p >>> 2] = written;

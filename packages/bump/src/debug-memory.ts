@@ -9,6 +9,22 @@ import { Memory, type Ptr } from './memory.js';
 export const POISON = 0xa5;
 const POISON_U32 = 0xa5a5a5a5;
 
+/** What each kind of field reads from poisoned memory, for the `struct` getters to compare with. */
+export const POISONED = (() => {
+  const bytes = new Uint8Array(8).fill(POISON);
+  const b = bytes.buffer;
+  return {
+    u8: POISON,
+    i8: new Int8Array(b)[0]!,
+    u16: new Uint16Array(b)[0]!,
+    i16: new Int16Array(b)[0]!,
+    u32: POISON_U32,
+    i32: new Int32Array(b)[0]!,
+    f32: new Float32Array(b)[0]!,
+    f64: new Float64Array(b)[0]!,
+  } as const;
+})();
+
 /**
  * A `Memory` that can be poisoned, for debugging: `poison(start, end)` fills bytes with a pattern
  * (0xA5), and `str`, `strByteLength` and the `struct` getters throw `UseAfterResetError` when what
@@ -71,13 +87,17 @@ export class DebugMemory extends Memory {
     if (start < this.staleEnd) this.u8.fill(POISON, start, Math.min(end, this.staleEnd, this.u8.length));
   }
 
-  /** @internal Throws `UseAfterResetError` when every one of the `bytes` bytes at `ptr` is poison. */
+  /**
+   * @internal Throws `UseAfterResetError` when every one of the `bytes` bytes at `ptr` is poison
+   * (0 bytes: nothing to tell by).
+   */
   override checkRead(ptr: Ptr, bytes: number): void {
     const u8 = this.u8;
-    if (ptr + bytes > u8.length) {
+    if (ptr + Math.max(bytes, 1) > u8.length) {
       if (ptr < this.staleEnd) throw stale(ptr, u8.length);
       return;
     }
+    if (bytes === 0) return;
     for (let i = 0; i < bytes; i++) if (u8[ptr + i] !== POISON) return;
     throw poisoned(ptr, bytes);
   }

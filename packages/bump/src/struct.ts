@@ -1,4 +1,5 @@
 import type { Arena } from './arena.js';
+import { POISONED } from './debug-memory.js';
 import type { Memory, Ptr } from './memory.js';
 import { show } from './show.js';
 import { checkArena, checkLength } from './validate.js';
@@ -147,9 +148,10 @@ type AnySetter = FieldSetter<never>;
 /**
  * Defines a record layout. Fields are laid out in the order given, each aligned to its own size
  * (C's layout, so it is predictable and matches what another language would read); the record's
- * size is rounded up to its alignment. The accessors check only what they cheaply can (that `p`
- * is a Ptr other than 0, that a value has the field's type, a TypeError or RangeError otherwise):
- * a Ptr must come from this layout's `alloc`/`at`.
+ * size is rounded up to its alignment. The accessors check only what costs next to nothing: that
+ * `p` is a positive number (not `undefined`, a bigint, `NaN` or 0, the null Ptr) and that a value
+ * has the field's type, with a TypeError or RangeError otherwise; a Ptr must come from this
+ * layout's `alloc`/`at`.
  *
  * @param fields - field names to kinds, e.g. `{ x: 'f64', y: 'f64', id: 'u32' }`
  * @returns the layout with its size, alignment, offsets and accessors
@@ -218,137 +220,141 @@ export function struct<const F extends Fields>(fields: F): Struct<F> {
       return arena.allocZeroed(size * count, align);
     },
     at(base: Ptr, index: number): Ptr {
-      if (!isRecordPtr(base) || typeof index !== 'number' || !(index >= 0) || index % 1 !== 0) {
+      // Math.floor, not `% 1`: V8 turns `% 1` on a number it cannot type into a call to fmod.
+      if (
+        typeof base !== 'number' ||
+        !(base > 0) ||
+        typeof index !== 'number' ||
+        Math.floor(index) !== index
+      ) {
         throw badAt(base, index, size);
       }
       const p = base + index * size;
-      if (p > 0xffffffff) throw badAt(base, index, size);
+      if (!(p <= 0xffffffff) || Math.floor(p) !== p || index < 0) throw badAt(base, index, size);
       return p;
     },
   }) as unknown as Struct<F>;
 }
 
 function badAt(base: unknown, index: unknown, size: number): Error {
-  if (!isRecordPtr(base)) {
-    if (base === 0) return new RangeError('base is 0, the null Ptr: it points at no array of records');
-    if (typeof base !== 'number') return new TypeError(`base must be a number (a Ptr), got ${show(base)}`);
+  if (base === 0) return new RangeError('base is 0, the null Ptr: it points at no array of records');
+  if (typeof base !== 'number') return new TypeError(`base must be a number (a Ptr), got ${show(base)}`);
+  if (!(base > 0) || !Number.isInteger(base)) {
     return new RangeError(`base must be an integer from 1 to 2^32 - 1 (a Ptr), got ${show(base)}`);
   }
   if (typeof index !== 'number') return new TypeError(`index must be a number, got ${show(index)}`);
-  if (!(index >= 0) || index % 1 !== 0) {
+  if (!(index >= 0) || !Number.isInteger(index)) {
     return new RangeError(`index must be a non-negative integer, got ${show(index)}`);
   }
   return new RangeError(`base ${base} + index ${index} * size ${size} runs past 2^32 - 1, the last Ptr`);
 }
 
 // One closure per field with its offset captured: V8 inlines them at a monomorphic call site, so
-// a field read costs what the hand-written `m.f64[(p + 8) >>> 3]` does. The checks are type tests
-// and compares on values already in registers; where V8 knows the types they fold away.
+// a field read costs what the hand-written `m.f64[(p + 8) >>> 3]` does plus a type test and a
+// compare or two. The checks are written out in each closure, not called: a call to a module-level
+// function is a load and a check of that function on every call in loops V8 compiled on the fly
+// (on-stack replacement), which made such loops twice as slow.
+//
+// Debug mode: a getter that reads the poison pattern, or nothing (past the end of the memory), asks
+// its memory whether the bytes are poison (`checkRead`), which `DebugMemory` answers with a throw
+// and a plain `Memory` with nothing, so the non-debug path pays one compare with a constant (the
+// `undefined` test folds away where V8 knows the read is in bounds). Fields of 1 and 2 bytes, any
+// value of which is plausible, ask about their whole record (when it has 4 bytes or more).
 function getter(kind: FieldKind, o: number, recordSize: number): AnyGetter {
-  // What a debug memory (DebugMemory) checks for poison before the read: the field itself, or for
-  // fields of 1 and 2 bytes, whose every value is plausible, the whole record when it has 4 bytes
-  // or more. On a plain Memory `checkRead` is empty and V8 inlines it to nothing.
-  const n = SIZES[kind];
-  const checkAt = n >= 4 || kind === 'bool' ? o : 0;
-  const checkBytes = n >= 4 || kind === 'bool' ? n : recordSize >= 4 ? recordSize : 0;
-  if (checkBytes === 0) {
-    // A record of fewer than 4 bytes of narrow fields: nothing can tell poison from data.
-    switch (kind) {
-      case 'u8':
-        return (m, p) => {
-          if (!isRecordPtr(p)) throw badRecordPtr(p);
-          return m.u8[p + o];
-        };
-      case 'i8':
-        return (m, p) => {
-          if (!isRecordPtr(p)) throw badRecordPtr(p);
-          return m.i8[p + o];
-        };
-      case 'u16':
-        return (m, p) => {
-          if (!isRecordPtr(p)) throw badRecordPtr(p);
-          return m.u16[(p + o) >>> 1];
-        };
-      default:
-        return (m, p) => {
-          if (!isRecordPtr(p)) throw badRecordPtr(p);
-          return m.i16[(p + o) >>> 1];
-        };
-    }
-  }
+  const record = recordSize >= 4 ? recordSize : 0;
+  // Captured as constants of each closure: the bundle makes module-level constants `var`s, which
+  // V8 loads on every use instead of folding them.
+  const poison8 = POISONED.u8;
+  const poisonI8 = POISONED.i8;
+  const poison16 = POISONED.u16;
+  const poisonI16 = POISONED.i16;
+  const poison32 = POISONED.u32;
+  const poisonI32 = POISONED.i32;
+  const poisonF32 = POISONED.f32;
+  const poisonF64 = POISONED.f64;
   switch (kind) {
     case 'u8':
       return (m, p) => {
-        if (!isRecordPtr(p)) throw badRecordPtr(p);
-        m.checkRead(p + checkAt, checkBytes);
-        return m.u8[p + o];
+        if (typeof p !== 'number' || !(p > 0)) throw badRecordPtr(p);
+        const v = m.u8[p + o]!;
+        if (v === poison8 || v === undefined) m.checkRead(p, record);
+        return v;
       };
     case 'i8':
       return (m, p) => {
-        if (!isRecordPtr(p)) throw badRecordPtr(p);
-        m.checkRead(p + checkAt, checkBytes);
-        return m.i8[p + o];
+        if (typeof p !== 'number' || !(p > 0)) throw badRecordPtr(p);
+        const v = m.i8[p + o]!;
+        if (v === poisonI8 || v === undefined) m.checkRead(p, record);
+        return v;
       };
     case 'bool':
       return (m, p) => {
-        if (!isRecordPtr(p)) throw badRecordPtr(p);
-        m.checkRead(p + checkAt, checkBytes);
-        return m.u8[p + o] !== 0;
+        if (typeof p !== 'number' || !(p > 0)) throw badRecordPtr(p);
+        const v = m.u8[p + o]!;
+        if (v === poison8 || v === undefined) m.checkRead(p + o, 1);
+        return v !== 0;
       };
     case 'u16':
       return (m, p) => {
-        if (!isRecordPtr(p)) throw badRecordPtr(p);
-        m.checkRead(p + checkAt, checkBytes);
-        return m.u16[(p + o) >>> 1];
+        if (typeof p !== 'number' || !(p > 0)) throw badRecordPtr(p);
+        const v = m.u16[(p + o) >>> 1]!;
+        if (v === poison16 || v === undefined) m.checkRead(p, record);
+        return v;
       };
     case 'i16':
       return (m, p) => {
-        if (!isRecordPtr(p)) throw badRecordPtr(p);
-        m.checkRead(p + checkAt, checkBytes);
-        return m.i16[(p + o) >>> 1];
+        if (typeof p !== 'number' || !(p > 0)) throw badRecordPtr(p);
+        const v = m.i16[(p + o) >>> 1]!;
+        if (v === poisonI16 || v === undefined) m.checkRead(p, record);
+        return v;
       };
     case 'u32':
     case 'ptr':
       return (m, p) => {
-        if (!isRecordPtr(p)) throw badRecordPtr(p);
-        m.checkRead(p + o, 4);
-        return m.u32[(p + o) >>> 2];
+        if (typeof p !== 'number' || !(p > 0)) throw badRecordPtr(p);
+        const v = m.u32[(p + o) >>> 2]!;
+        if (v === poison32 || v === undefined) m.checkRead(p + o, 4);
+        return v;
       };
     case 'i32':
       return (m, p) => {
-        if (!isRecordPtr(p)) throw badRecordPtr(p);
-        m.checkRead(p + o, 4);
-        return m.i32[(p + o) >>> 2];
+        if (typeof p !== 'number' || !(p > 0)) throw badRecordPtr(p);
+        const v = m.i32[(p + o) >>> 2]!;
+        if (v === poisonI32 || v === undefined) m.checkRead(p + o, 4);
+        return v;
       };
     case 'f32':
       return (m, p) => {
-        if (!isRecordPtr(p)) throw badRecordPtr(p);
-        m.checkRead(p + o, 4);
-        return m.f32[(p + o) >>> 2];
+        if (typeof p !== 'number' || !(p > 0)) throw badRecordPtr(p);
+        const v = m.f32[(p + o) >>> 2]!;
+        if (v === poisonF32 || v === undefined) m.checkRead(p + o, 4);
+        return v;
       };
     case 'f64':
       return (m, p) => {
-        if (!isRecordPtr(p)) throw badRecordPtr(p);
-        m.checkRead(p + o, 8);
-        return m.f64[(p + o) >>> 3];
+        if (typeof p !== 'number' || !(p > 0)) throw badRecordPtr(p);
+        const v = m.f64[(p + o) >>> 3]!;
+        if (v === poisonF64 || v === undefined) m.checkRead(p + o, 8);
+        return v;
       };
     case 'u64':
       return (m, p) => {
-        if (!isRecordPtr(p)) throw badRecordPtr(p);
-        m.checkRead(p + o, 8);
+        if (typeof p !== 'number' || !(p > 0)) throw badRecordPtr(p);
+        // The low half, before a bigint is made of the whole.
+        if (m.u32[(p + o) >>> 2] === poison32 || m.u32[(p + o) >>> 2] === undefined) m.checkRead(p + o, 8);
         return m.u64[(p + o) >>> 3];
       };
     case 'i64':
       return (m, p) => {
-        if (!isRecordPtr(p)) throw badRecordPtr(p);
-        m.checkRead(p + o, 8);
+        if (typeof p !== 'number' || !(p > 0)) throw badRecordPtr(p);
+        if (m.u32[(p + o) >>> 2] === poison32 || m.u32[(p + o) >>> 2] === undefined) m.checkRead(p + o, 8);
         return m.i64[(p + o) >>> 3];
       };
     case 'str':
       return (m, p) => {
-        if (!isRecordPtr(p)) throw badRecordPtr(p);
-        m.checkRead(p + o, 4);
+        if (typeof p !== 'number' || !(p > 0)) throw badRecordPtr(p);
         const s = m.u32[(p + o) >>> 2]!;
+        if (s === poison32 || s === undefined) m.checkRead(p + o, 4);
         return s === 0 ? '' : m.str(s);
       };
   }
@@ -358,78 +364,69 @@ function setter(kind: FieldKind, o: number): AnySetter {
   switch (kind) {
     case 'u8':
       return (m, p, v: number) => {
-        if (!isRecordPtr(p) || typeof v !== 'number') throw badWrite(kind, p, v);
+        if (typeof p !== 'number' || !(p > 0) || typeof v !== 'number') throw badWrite(kind, p, v);
         m.u8[p + o] = v;
       };
     case 'i8':
       return (m, p, v: number) => {
-        if (!isRecordPtr(p) || typeof v !== 'number') throw badWrite(kind, p, v);
+        if (typeof p !== 'number' || !(p > 0) || typeof v !== 'number') throw badWrite(kind, p, v);
         m.i8[p + o] = v;
       };
     case 'bool':
       return (m, p, v: boolean) => {
-        if (!isRecordPtr(p) || typeof v !== 'boolean') throw badWrite(kind, p, v);
+        if (typeof p !== 'number' || !(p > 0) || typeof v !== 'boolean') throw badWrite(kind, p, v);
         m.u8[p + o] = v ? 1 : 0;
       };
     case 'u16':
       return (m, p, v: number) => {
-        if (!isRecordPtr(p) || typeof v !== 'number') throw badWrite(kind, p, v);
+        if (typeof p !== 'number' || !(p > 0) || typeof v !== 'number') throw badWrite(kind, p, v);
         m.u16[(p + o) >>> 1] = v;
       };
     case 'i16':
       return (m, p, v: number) => {
-        if (!isRecordPtr(p) || typeof v !== 'number') throw badWrite(kind, p, v);
+        if (typeof p !== 'number' || !(p > 0) || typeof v !== 'number') throw badWrite(kind, p, v);
         m.i16[(p + o) >>> 1] = v;
       };
     case 'u32':
       return (m, p, v: number) => {
-        if (!isRecordPtr(p) || typeof v !== 'number') throw badWrite(kind, p, v);
+        if (typeof p !== 'number' || !(p > 0) || typeof v !== 'number') throw badWrite(kind, p, v);
         m.u32[(p + o) >>> 2] = v;
       };
     case 'ptr':
     case 'str':
       // A Ptr, or 0 for none: anything else would read as some other allocation.
       return (m, p, v: number) => {
-        if (!isRecordPtr(p) || typeof v !== 'number' || !(v >= 0 && v <= 0xffffffff && v % 1 === 0)) {
+        if (typeof p !== 'number' || !(p > 0) || typeof v !== 'number' || !(v >= 0 && v <= 0xffffffff)) {
           throw badWrite(kind, p, v);
         }
         m.u32[(p + o) >>> 2] = v;
       };
     case 'i32':
       return (m, p, v: number) => {
-        if (!isRecordPtr(p) || typeof v !== 'number') throw badWrite(kind, p, v);
+        if (typeof p !== 'number' || !(p > 0) || typeof v !== 'number') throw badWrite(kind, p, v);
         m.i32[(p + o) >>> 2] = v;
       };
     case 'f32':
       return (m, p, v: number) => {
-        if (!isRecordPtr(p) || typeof v !== 'number') throw badWrite(kind, p, v);
+        if (typeof p !== 'number' || !(p > 0) || typeof v !== 'number') throw badWrite(kind, p, v);
         m.f32[(p + o) >>> 2] = v;
       };
     case 'f64':
       return (m, p, v: number) => {
-        if (!isRecordPtr(p) || typeof v !== 'number') throw badWrite(kind, p, v);
+        if (typeof p !== 'number' || !(p > 0) || typeof v !== 'number') throw badWrite(kind, p, v);
         m.f64[(p + o) >>> 3] = v;
       };
     case 'u64':
       return (m, p, v: bigint) => {
-        if (!isRecordPtr(p) || typeof v !== 'bigint') throw badWrite(kind, p, v);
+        if (typeof p !== 'number' || !(p > 0) || typeof v !== 'bigint') throw badWrite(kind, p, v);
         m.u64[(p + o) >>> 3] = v;
       };
     case 'i64':
       return (m, p, v: bigint) => {
-        if (!isRecordPtr(p) || typeof v !== 'bigint') throw badWrite(kind, p, v);
+        if (typeof p !== 'number' || !(p > 0) || typeof v !== 'bigint') throw badWrite(kind, p, v);
         m.i64[(p + o) >>> 3] = v;
       };
   }
-}
-
-/**
- * Whether `p` can be a record's Ptr: an integer from 1 to 2^32 - 1 (0 is the null Ptr; in a herd,
- * its header). Written with compares only, which V8 folds to `p > 0` when it knows `p` is an
- * integer, as it does for what `alloc` and `at` return.
- */
-function isRecordPtr(p: unknown): p is number {
-  return typeof p === 'number' && p > 0 && p <= 0xffffffff && p % 1 === 0;
 }
 
 // The accessors `throw` what these return rather than calling something that throws: a call that
@@ -437,18 +434,18 @@ function isRecordPtr(p: unknown): p is number {
 function badRecordPtr(p: unknown): Error {
   if (p === 0) return new RangeError('p is 0, the null Ptr: it points at no record');
   if (typeof p !== 'number') return new TypeError(`p must be a number (a record's Ptr), got ${show(p)}`);
-  return new RangeError(`p must be an integer from 1 to 2^32 - 1 (a record's Ptr), got ${show(p)}`);
+  return new RangeError(`p must be a positive number (a record's Ptr), got ${show(p)}`);
 }
 
 function badWrite(kind: FieldKind, p: unknown, v: unknown): Error {
-  if (!isRecordPtr(p)) return badRecordPtr(p);
+  if (typeof p !== 'number' || !(p > 0)) return badRecordPtr(p);
   const wanted =
     kind === 'u64' || kind === 'i64'
       ? 'a bigint'
       : kind === 'bool'
         ? 'a boolean'
         : kind === 'ptr' || kind === 'str'
-          ? 'a Ptr (an integer from 0 to 2^32 - 1)'
+          ? 'a Ptr (a number from 0 to 2^32 - 1)'
           : 'a number';
   return new TypeError(`value must be ${wanted} for a ${kind} field, got ${show(v)}`);
 }
