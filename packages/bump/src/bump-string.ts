@@ -1,7 +1,8 @@
 import type { Arena } from './arena.js';
 import type { Ptr } from './memory.js';
+import { show } from './show.js';
 import { utf8Length } from './utf8.js';
-import { checkArena, checkSize, show } from './validate.js';
+import { checkArena, checkSize } from './validate.js';
 
 /** Byte capacity of the first allocation when a string grows from empty. */
 const FIRST_CAPACITY = 16;

@@ -1,7 +1,8 @@
 import type { Arena } from './arena.js';
 import type { Ptr } from './memory.js';
+import { show } from './show.js';
 import { type ElementOf, isBigIntKind, type TypedArray, type TypedArrayConstructor } from './typed-array.js';
-import { checkArena, checkCtor, checkLength, show } from './validate.js';
+import { checkArena, checkCtor, checkLength } from './validate.js';
 
 type Indexable<E> = { [index: number]: E };
 
@@ -120,7 +121,7 @@ export class BumpVec<T extends TypedArray> implements Iterable<ElementOf<T>> {
    * ```
    */
   get(index: number): ElementOf<T> {
-    if (index >>> 0 !== index || index >= this.len) this.badIndex(index);
+    if (typeof index !== 'number' || index >>> 0 !== index || index >= this.len) this.badIndex(index);
     return this.items[index]!;
   }
 
@@ -135,7 +136,7 @@ export class BumpVec<T extends TypedArray> implements Iterable<ElementOf<T>> {
    * ```
    */
   set(index: number, value: ElementOf<T>): void {
-    if (index >>> 0 !== index || index >= this.len) this.badIndex(index);
+    if (typeof index !== 'number' || index >>> 0 !== index || index >= this.len) this.badIndex(index);
     if (typeof value !== (this.bigint ? 'bigint' : 'number')) this.badValue(value);
     this.items[index] = value;
   }

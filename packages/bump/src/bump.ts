@@ -1,6 +1,8 @@
 import { Arena } from './arena.js';
+import { DebugMemory } from './debug-memory.js';
 import { AllocError } from './errors.js';
 import { Memory } from './memory.js';
+import { show } from './show.js';
 import { checkLimit, checkSize, MAX_ADDRESS } from './validate.js';
 
 /**
@@ -29,6 +31,16 @@ export interface BumpOptions {
    * @defaultValue 1 GiB
    */
   maxBytes?: number;
+  /**
+   * Debug mode, a debugging aid: the arena's memory is a `DebugMemory`, and `reset()` fills the
+   * chunk it keeps with a poison pattern (0xA5), so that `memory.str` and the `struct` getters
+   * throw `UseAfterResetError` on a Ptr used after the reset that freed it (while its memory has
+   * not been allocated and written again). It costs a fill of the kept chunk on every reset (about
+   * 24 us a MiB, 400 us the first time its pages are touched) and about 8 ns on every string read;
+   * number fields cost nothing more unless they read the pattern. Without it, nothing.
+   * @defaultValue false
+   */
+  debug?: boolean;
 }
 
 /** Bytes at the start of the buffer that no chunk uses, so that 0 is never a Ptr. */
@@ -37,6 +49,12 @@ const DEFAULT_CHUNK = 4096;
 const DEFAULT_MAX_BYTES = 2 ** 30;
 /** Doubling stops here: past it, chunks are as big as the allocation that needs them, or this. */
 const MAX_CHUNK = 2 ** 28;
+
+function checkOptions(options: unknown): asserts options is BumpOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`options must be an object, got ${show(options)}`);
+  }
+}
 
 function roundUp16(n: number): number {
   return Math.ceil(n / 16) * 16;
@@ -80,30 +98,43 @@ export class Bump extends Arena {
   private readonly ends: number[] = [];
   private readonly used: number[] = [];
   private chunkBytes = 0;
+  /** The memory, when in debug mode: `reset()` poisons it. */
+  private readonly debugMemory: DebugMemory | null;
 
   /**
-   * @param options - `chunkSize`, `allocationLimit`, `maxBytes`
+   * @param options - `chunkSize`, `allocationLimit`, `maxBytes`, `debug`
    * @example
    * ```ts
    * const bump = new Bump({ allocationLimit: 1 << 20 });
    * ```
    */
   constructor(options: BumpOptions = {}) {
-    if (options === null || typeof options !== 'object') {
-      throw new TypeError(`options must be an object, got ${String(options)}`);
-    }
+    checkOptions(options);
     const maxBytes = Math.min(
-      checkSize(options.maxBytes ?? DEFAULT_MAX_BYTES, 'options.maxBytes', 2 ** 32),
+      checkSize(
+        options.maxBytes === undefined ? DEFAULT_MAX_BYTES : options.maxBytes,
+        'options.maxBytes',
+        2 ** 32,
+      ),
       MAX_ADDRESS,
     );
     if (maxBytes < GUARD + 16) {
       throw new RangeError(`options.maxBytes must be at least ${GUARD + 16}, got ${options.maxBytes}`);
     }
-    const chunkSize = checkSize(options.chunkSize ?? DEFAULT_CHUNK, 'options.chunkSize', maxBytes - GUARD);
+    const chunkSize = checkSize(
+      options.chunkSize === undefined ? DEFAULT_CHUNK : options.chunkSize,
+      'options.chunkSize',
+      maxBytes - GUARD,
+    );
     if (chunkSize < 16) throw new RangeError(`options.chunkSize must be at least 16, got ${chunkSize}`);
     const limit = checkLimit(options.allocationLimit, 'options.allocationLimit');
+    const debug = options.debug ?? false;
+    if (typeof debug !== 'boolean')
+      throw new TypeError(`options.debug must be a boolean, got ${show(debug)}`);
     const buffer = new ArrayBuffer(GUARD, { maxByteLength: maxBytes });
-    super(new Memory(buffer));
+    const memory = debug ? new DebugMemory(buffer) : new Memory(buffer);
+    super(memory);
+    this.debugMemory = debug ? (memory as DebugMemory) : null;
     this.buffer = buffer;
     this.maxBytes = maxBytes;
     this.firstChunk = roundUp16(chunkSize);
@@ -120,7 +151,15 @@ export class Bump extends Arena {
    * ```
    */
   static withCapacity(bytes: number, options: Omit<BumpOptions, 'chunkSize'> = {}): Bump {
-    const maxBytes = Math.min(options?.maxBytes ?? DEFAULT_MAX_BYTES, MAX_ADDRESS);
+    checkOptions(options);
+    const maxBytes = Math.min(
+      checkSize(
+        options.maxBytes === undefined ? DEFAULT_MAX_BYTES : options.maxBytes,
+        'options.maxBytes',
+        2 ** 32,
+      ),
+      MAX_ADDRESS,
+    );
     checkSize(bytes, 'bytes', Math.max(0, maxBytes - GUARD));
     const bump = new Bump({ ...options, chunkSize: Math.max(16, bytes) });
     if (bytes > 0 && !bump.nextChunk(bytes, 16)) throw bump.allocError(bytes, 16);
@@ -130,6 +169,7 @@ export class Bump extends Arena {
   /**
    * Forgets every allocation at once. The newest (largest) chunk is kept for reuse and moved to
    * the start of the buffer; the others are given back. Ptrs and views from before are invalid.
+   * In debug mode (`{ debug: true }`) the kept chunk is filled with the poison pattern.
    *
    * @example
    * ```ts
@@ -145,10 +185,13 @@ export class Bump extends Arena {
     this.ends.push(GUARD + size);
     this.used.push(GUARD);
     this.chunkBytes = size;
-    if (this.buffer.byteLength !== GUARD + size) {
+    const length = this.buffer.byteLength;
+    if (length !== GUARD + size) {
       this.buffer.resize(GUARD + size);
       this.memory.refresh();
     }
+    // Poisoned up to where the buffer reached, so that chunks grown again over it are too.
+    this.debugMemory?.poison(GUARD, length);
     this.pos = GUARD;
     this.end = GUARD + size;
     this.chunkEpoch++;
@@ -217,6 +260,7 @@ export class Bump extends Arena {
    * ```
    */
   setAllocationLimit(limit: number | null): void {
+    if (limit === undefined) throw new TypeError('limit must be a number or null (no limit), got undefined');
     this.limit = checkLimit(limit, 'limit');
   }
 
@@ -241,6 +285,7 @@ export class Bump extends Arena {
       return false;
     }
     this.memory.refresh();
+    this.debugMemory?.poisonStale(top, top + chunk);
     if (this.starts.length > 0) this.used[this.used.length - 1] = this.pos;
     this.starts.push(top);
     this.ends.push(top + chunk);

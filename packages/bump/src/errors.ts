@@ -1,3 +1,5 @@
+import { show } from './show.js';
+
 /**
  * Thrown when an allocation does not fit: the arena's allocation limit or its reserved address
  * space would be exceeded, or one allocation asks for more than the whole reservation. The arena
@@ -26,6 +28,30 @@ export class AllocError extends RangeError {
 }
 
 /**
+ * Thrown in debug mode (`new Bump({ debug: true })`) when a read meets memory that `reset()`
+ * poisoned: a Ptr kept from before the reset and used after it, or memory allocated since the
+ * reset and read before it was written. `memory.str` and the `struct` getters throw it.
+ *
+ * @example
+ * ```ts
+ * const bump = new Bump({ debug: true });
+ * const name = bump.allocStr('kept too long');
+ * bump.reset();
+ * try { bump.memory.str(name); } catch (e) { if (e instanceof UseAfterResetError) console.log(e.ptr); }
+ * ```
+ */
+export class UseAfterResetError extends Error {
+  override name = 'UseAfterResetError';
+  /** The Ptr whose memory was poisoned. */
+  readonly ptr: number;
+
+  constructor(message: string, ptr: number) {
+    super(message);
+    this.ptr = ptr;
+  }
+}
+
+/**
  * Where Herd's packages list their error classes, so that `@herd/scope` rebuilds an error thrown
  * in a worker as the same class on the other side (it cannot import every package).
  * @internal
@@ -39,6 +65,10 @@ export class AllocError extends RangeError {
  * ```
  */
 export function registerErrorClass(name: string, ctor: new (...args: never[]) => Error): void {
+  if (typeof name !== 'string' || name === '') {
+    throw new TypeError(`name must be a non-empty string, got ${show(name)}`);
+  }
+  if (typeof ctor !== 'function') throw new TypeError(`ctor must be an error class, got ${show(ctor)}`);
   const key = Symbol.for('@herd/error-classes');
   const global = globalThis as unknown as Record<symbol, Map<string, unknown> | undefined>;
   const registry = global[key] ?? new Map<string, unknown>();
@@ -47,3 +77,4 @@ export function registerErrorClass(name: string, ctor: new (...args: never[]) =>
 }
 
 registerErrorClass('AllocError', AllocError);
+registerErrorClass('UseAfterResetError', UseAfterResetError);

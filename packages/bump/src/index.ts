@@ -2,7 +2,8 @@ export { Arena, NO_CHUNK_POS } from './arena.js';
 export { Bump, type BumpOptions } from './bump.js';
 export { BumpString } from './bump-string.js';
 export { BumpVec } from './bump-vec.js';
-export { AllocError, registerErrorClass } from './errors.js';
+export { DebugMemory } from './debug-memory.js';
+export { AllocError, registerErrorClass, UseAfterResetError } from './errors.js';
 export { Memory, type Ptr } from './memory.js';
 export {
   type FieldGetter,

@@ -1,6 +1,7 @@
+import { show } from './show.js';
 import type { TypedArray, TypedArrayConstructor } from './typed-array.js';
-import { Utf8Codec } from './utf8.js';
-import { checkCtor, checkSize, show } from './validate.js';
+import { createUtf8Codec, type Utf8Codec } from './utf8.js';
+import { checkCtor, checkSize } from './validate.js';
 
 /**
  * A byte offset into an arena's memory. `0` is never a valid allocation, so it can serve as null.
@@ -44,7 +45,14 @@ export class Memory {
   declare dv: DataView;
   declare private codec: Utf8Codec;
 
+  /**
+   * @param buffer - the `ArrayBuffer` or `SharedArrayBuffer` to view
+   * @throws {TypeError} when `buffer` is neither
+   */
   constructor(buffer: ArrayBuffer | SharedArrayBuffer) {
+    if (!isBuffer(buffer)) {
+      throw new TypeError(`buffer must be an ArrayBuffer or a SharedArrayBuffer, got ${show(buffer)}`);
+    }
     this.buffer = buffer;
     this.refresh();
   }
@@ -72,12 +80,15 @@ export class Memory {
     this.u64 = new BigUint64Array(b, 0, n8);
     this.i64 = new BigInt64Array(b, 0, n8);
     this.dv = new DataView(b, 0, n);
-    this.codec = new Utf8Codec(this.u8);
+    this.codec = createUtf8Codec(this.u8);
   }
 
   /**
    * Reads the string that `allocStr` stored at `ptr` (a u32 byte length, then UTF-8).
    *
+   * @throws {TypeError} when `ptr` is not a number
+   * @throws {RangeError} when `ptr` is 0 (the null Ptr), not a 4-aligned integer inside the memory,
+   *   or the length stored there runs past the memory
    * @example
    * ```ts
    * const p = bump.allocStr('héllo');
@@ -85,8 +96,15 @@ export class Memory {
    * ```
    */
   str(ptr: Ptr): string {
-    if (ptr >>> 0 !== ptr || (ptr & 3) !== 0 || ptr + 4 > this.u8.length)
-      throw badPtr(ptr, 'ptr', this.u8.length);
+    if (
+      typeof ptr !== 'number' ||
+      ptr >>> 0 !== ptr ||
+      (ptr & 3) !== 0 ||
+      ptr === 0 ||
+      ptr + 4 > this.u8.length
+    ) {
+      throw badStrPtr(ptr, this.u8.length);
+    }
     const length = this.u32[ptr >>> 2]!;
     if (ptr + 4 + length > this.u8.length) {
       throw new RangeError(
@@ -97,6 +115,13 @@ export class Memory {
   }
 
   /**
+   * @internal Called by the `struct` getters before they read `bytes` bytes at `ptr`. It does
+   * nothing here, and V8 inlines it to nothing; `DebugMemory` overrides it to refuse memory that
+   * `reset()` poisoned. A method rather than a flag so that the non-debug path pays nothing.
+   */
+  checkRead(_ptr: Ptr, _bytes: number): void {}
+
+  /**
    * The UTF-8 byte length of the string `allocStr` stored at `ptr`, without decoding it.
    *
    * @example
@@ -105,8 +130,15 @@ export class Memory {
    * ```
    */
   strByteLength(ptr: Ptr): number {
-    if (ptr >>> 0 !== ptr || (ptr & 3) !== 0 || ptr + 4 > this.u8.length)
-      throw badPtr(ptr, 'ptr', this.u8.length);
+    if (
+      typeof ptr !== 'number' ||
+      ptr >>> 0 !== ptr ||
+      (ptr & 3) !== 0 ||
+      ptr === 0 ||
+      ptr + 4 > this.u8.length
+    ) {
+      throw badStrPtr(ptr, this.u8.length);
+    }
     return this.u32[ptr >>> 2]!;
   }
 
@@ -149,6 +181,21 @@ export class Memory {
     }
     return new ctor(this.buffer, ptr, length);
   }
+}
+
+function isBuffer(value: unknown): value is ArrayBuffer | SharedArrayBuffer {
+  // By tag rather than instanceof, so a buffer from another realm (a vm context, an iframe) passes.
+  const tag = Object.prototype.toString.call(value);
+  return tag === '[object ArrayBuffer]' || tag === '[object SharedArrayBuffer]';
+}
+
+/** Why `ptr` cannot be the Ptr of a string `allocStr` stored. */
+function badStrPtr(ptr: unknown, size: number): Error {
+  if (ptr === 0) return new RangeError('ptr is 0, the null Ptr: it points at no string');
+  if (typeof ptr === 'number' && ptr >>> 0 === ptr && (ptr & 3) !== 0) {
+    return new RangeError(`ptr ${ptr} is not a string's Ptr: allocStr returns 4-aligned Ptrs`);
+  }
+  return badPtr(ptr, 'ptr', size);
 }
 
 function badPtr(ptr: unknown, name: string, size: number): Error {

@@ -1,6 +1,8 @@
 import type { Arena } from './arena.js';
+import { POISONED } from './debug-memory.js';
 import type { Memory, Ptr } from './memory.js';
-import { checkArena, checkLength, show } from './validate.js';
+import { show } from './show.js';
+import { checkArena, checkLength } from './validate.js';
 
 /**
  * The kind of a record field. Numbers are stored in the platform's byte order (little-endian on
@@ -146,7 +148,9 @@ type AnySetter = FieldSetter<never>;
 /**
  * Defines a record layout. Fields are laid out in the order given, each aligned to its own size
  * (C's layout, so it is predictable and matches what another language would read); the record's
- * size is rounded up to its alignment. The accessors do no checks: a Ptr must come from this
+ * size is rounded up to its alignment. The accessors check only what costs next to nothing: that
+ * `p` is a positive number (not `undefined`, a bigint, `NaN` or 0, the null Ptr) and that a value
+ * has the field's type, with a TypeError or RangeError otherwise; a Ptr must come from this
  * layout's `alloc`/`at`.
  *
  * @param fields - field names to kinds, e.g. `{ x: 'f64', y: 'f64', id: 'u32' }`
@@ -182,12 +186,14 @@ export function struct<const F extends Fields>(fields: F): Struct<F> {
     const size = SIZES[kind];
     offset = (offset + size - 1) & -size;
     offsets[name] = offset;
-    get[name] = getter(kind, offset);
-    set[name] = setter(kind, offset);
     offset += size;
     if (size > align) align = size;
   }
   const size = (offset + align - 1) & -align;
+  for (const [name, kind] of Object.entries(fields) as [string, FieldKind][]) {
+    get[name] = getter(kind, offsets[name]!, size);
+    set[name] = setter(kind, offsets[name]!);
+  }
   return Object.freeze({
     size,
     align,
@@ -196,7 +202,13 @@ export function struct<const F extends Fields>(fields: F): Struct<F> {
     get: Object.freeze(get),
     set: Object.freeze(set),
     alloc(arena: Arena): Ptr {
-      return arena.alloc(size, align);
+      // Checked only when the call fails, so the hot path pays nothing for the check.
+      try {
+        return arena.alloc(size, align);
+      } catch (error) {
+        checkArena(arena, 'arena');
+        throw error;
+      }
     },
     allocZeroed(arena: Arena): Ptr {
       checkArena(arena, 'arena');
@@ -208,41 +220,141 @@ export function struct<const F extends Fields>(fields: F): Struct<F> {
       return arena.allocZeroed(size * count, align);
     },
     at(base: Ptr, index: number): Ptr {
-      return base + index * size;
+      // Math.floor, not `% 1`: V8 turns `% 1` on a number it cannot type into a call to fmod.
+      if (
+        typeof base !== 'number' ||
+        !(base > 0) ||
+        typeof index !== 'number' ||
+        Math.floor(index) !== index
+      ) {
+        throw badAt(base, index, size);
+      }
+      const p = base + index * size;
+      if (!(p <= 0xffffffff) || Math.floor(p) !== p || index < 0) throw badAt(base, index, size);
+      return p;
     },
   }) as unknown as Struct<F>;
 }
 
+function badAt(base: unknown, index: unknown, size: number): Error {
+  if (base === 0) return new RangeError('base is 0, the null Ptr: it points at no array of records');
+  if (typeof base !== 'number') return new TypeError(`base must be a number (a Ptr), got ${show(base)}`);
+  if (!(base > 0) || !Number.isInteger(base)) {
+    return new RangeError(`base must be an integer from 1 to 2^32 - 1 (a Ptr), got ${show(base)}`);
+  }
+  if (typeof index !== 'number') return new TypeError(`index must be a number, got ${show(index)}`);
+  if (!(index >= 0) || !Number.isInteger(index)) {
+    return new RangeError(`index must be a non-negative integer, got ${show(index)}`);
+  }
+  return new RangeError(`base ${base} + index ${index} * size ${size} runs past 2^32 - 1, the last Ptr`);
+}
+
 // One closure per field with its offset captured: V8 inlines them at a monomorphic call site, so
-// a field read costs what the hand-written `m.f64[(p + 8) >>> 3]` does.
-function getter(kind: FieldKind, o: number): AnyGetter {
+// a field read costs what the hand-written `m.f64[(p + 8) >>> 3]` does plus a type test and a
+// compare or two. The checks are written out in each closure, not called: a call to a module-level
+// function is a load and a check of that function on every call in loops V8 compiled on the fly
+// (on-stack replacement), which made such loops twice as slow.
+//
+// Debug mode: a getter that reads the poison pattern, or nothing (past the end of the memory), asks
+// its memory whether the bytes are poison (`checkRead`), which `DebugMemory` answers with a throw
+// and a plain `Memory` with nothing, so the non-debug path pays one compare with a constant (the
+// `undefined` test folds away where V8 knows the read is in bounds). Fields of 1 and 2 bytes, any
+// value of which is plausible, ask about their whole record (when it has 4 bytes or more).
+function getter(kind: FieldKind, o: number, recordSize: number): AnyGetter {
+  const record = recordSize >= 4 ? recordSize : 0;
+  // Captured as constants of each closure: the bundle makes module-level constants `var`s, which
+  // V8 loads on every use instead of folding them.
+  const poison8 = POISONED.u8;
+  const poisonI8 = POISONED.i8;
+  const poison16 = POISONED.u16;
+  const poisonI16 = POISONED.i16;
+  const poison32 = POISONED.u32;
+  const poisonI32 = POISONED.i32;
+  const poisonF32 = POISONED.f32;
+  const poisonF64 = POISONED.f64;
   switch (kind) {
     case 'u8':
-      return (m, p) => m.u8[p + o];
+      return (m, p) => {
+        if (typeof p !== 'number' || !(p > 0)) throw badRecordPtr(p);
+        const v = m.u8[p + o]!;
+        if (v === poison8 || v === undefined) m.checkRead(p, record);
+        return v;
+      };
     case 'i8':
-      return (m, p) => m.i8[p + o];
+      return (m, p) => {
+        if (typeof p !== 'number' || !(p > 0)) throw badRecordPtr(p);
+        const v = m.i8[p + o]!;
+        if (v === poisonI8 || v === undefined) m.checkRead(p, record);
+        return v;
+      };
     case 'bool':
-      return (m, p) => m.u8[p + o] !== 0;
+      return (m, p) => {
+        if (typeof p !== 'number' || !(p > 0)) throw badRecordPtr(p);
+        const v = m.u8[p + o]!;
+        if (v === poison8 || v === undefined) m.checkRead(p + o, 1);
+        return v !== 0;
+      };
     case 'u16':
-      return (m, p) => m.u16[(p + o) >>> 1];
+      return (m, p) => {
+        if (typeof p !== 'number' || !(p > 0)) throw badRecordPtr(p);
+        const v = m.u16[(p + o) >>> 1]!;
+        if (v === poison16 || v === undefined) m.checkRead(p, record);
+        return v;
+      };
     case 'i16':
-      return (m, p) => m.i16[(p + o) >>> 1];
+      return (m, p) => {
+        if (typeof p !== 'number' || !(p > 0)) throw badRecordPtr(p);
+        const v = m.i16[(p + o) >>> 1]!;
+        if (v === poisonI16 || v === undefined) m.checkRead(p, record);
+        return v;
+      };
     case 'u32':
     case 'ptr':
-      return (m, p) => m.u32[(p + o) >>> 2];
+      return (m, p) => {
+        if (typeof p !== 'number' || !(p > 0)) throw badRecordPtr(p);
+        const v = m.u32[(p + o) >>> 2]!;
+        if (v === poison32 || v === undefined) m.checkRead(p + o, 4);
+        return v;
+      };
     case 'i32':
-      return (m, p) => m.i32[(p + o) >>> 2];
+      return (m, p) => {
+        if (typeof p !== 'number' || !(p > 0)) throw badRecordPtr(p);
+        const v = m.i32[(p + o) >>> 2]!;
+        if (v === poisonI32 || v === undefined) m.checkRead(p + o, 4);
+        return v;
+      };
     case 'f32':
-      return (m, p) => m.f32[(p + o) >>> 2];
+      return (m, p) => {
+        if (typeof p !== 'number' || !(p > 0)) throw badRecordPtr(p);
+        const v = m.f32[(p + o) >>> 2]!;
+        if (v === poisonF32 || v === undefined) m.checkRead(p + o, 4);
+        return v;
+      };
     case 'f64':
-      return (m, p) => m.f64[(p + o) >>> 3];
+      return (m, p) => {
+        if (typeof p !== 'number' || !(p > 0)) throw badRecordPtr(p);
+        const v = m.f64[(p + o) >>> 3]!;
+        if (v === poisonF64 || v === undefined) m.checkRead(p + o, 8);
+        return v;
+      };
     case 'u64':
-      return (m, p) => m.u64[(p + o) >>> 3];
+      return (m, p) => {
+        if (typeof p !== 'number' || !(p > 0)) throw badRecordPtr(p);
+        // The low half, before a bigint is made of the whole.
+        if (m.u32[(p + o) >>> 2] === poison32 || m.u32[(p + o) >>> 2] === undefined) m.checkRead(p + o, 8);
+        return m.u64[(p + o) >>> 3];
+      };
     case 'i64':
-      return (m, p) => m.i64[(p + o) >>> 3];
+      return (m, p) => {
+        if (typeof p !== 'number' || !(p > 0)) throw badRecordPtr(p);
+        if (m.u32[(p + o) >>> 2] === poison32 || m.u32[(p + o) >>> 2] === undefined) m.checkRead(p + o, 8);
+        return m.i64[(p + o) >>> 3];
+      };
     case 'str':
       return (m, p) => {
+        if (typeof p !== 'number' || !(p > 0)) throw badRecordPtr(p);
         const s = m.u32[(p + o) >>> 2]!;
+        if (s === poison32 || s === undefined) m.checkRead(p + o, 4);
         return s === 0 ? '' : m.str(s);
       };
   }
@@ -251,28 +363,89 @@ function getter(kind: FieldKind, o: number): AnyGetter {
 function setter(kind: FieldKind, o: number): AnySetter {
   switch (kind) {
     case 'u8':
-      return (m, p, v: number) => void (m.u8[p + o] = v);
+      return (m, p, v: number) => {
+        if (typeof p !== 'number' || !(p > 0) || typeof v !== 'number') throw badWrite(kind, p, v);
+        m.u8[p + o] = v;
+      };
     case 'i8':
-      return (m, p, v: number) => void (m.i8[p + o] = v);
+      return (m, p, v: number) => {
+        if (typeof p !== 'number' || !(p > 0) || typeof v !== 'number') throw badWrite(kind, p, v);
+        m.i8[p + o] = v;
+      };
     case 'bool':
-      return (m, p, v: boolean) => void (m.u8[p + o] = v ? 1 : 0);
+      return (m, p, v: boolean) => {
+        if (typeof p !== 'number' || !(p > 0) || typeof v !== 'boolean') throw badWrite(kind, p, v);
+        m.u8[p + o] = v ? 1 : 0;
+      };
     case 'u16':
-      return (m, p, v: number) => void (m.u16[(p + o) >>> 1] = v);
+      return (m, p, v: number) => {
+        if (typeof p !== 'number' || !(p > 0) || typeof v !== 'number') throw badWrite(kind, p, v);
+        m.u16[(p + o) >>> 1] = v;
+      };
     case 'i16':
-      return (m, p, v: number) => void (m.i16[(p + o) >>> 1] = v);
+      return (m, p, v: number) => {
+        if (typeof p !== 'number' || !(p > 0) || typeof v !== 'number') throw badWrite(kind, p, v);
+        m.i16[(p + o) >>> 1] = v;
+      };
     case 'u32':
+      return (m, p, v: number) => {
+        if (typeof p !== 'number' || !(p > 0) || typeof v !== 'number') throw badWrite(kind, p, v);
+        m.u32[(p + o) >>> 2] = v;
+      };
     case 'ptr':
     case 'str':
-      return (m, p, v: number) => void (m.u32[(p + o) >>> 2] = v);
+      // A Ptr, or 0 for none: anything else would read as some other allocation.
+      return (m, p, v: number) => {
+        if (typeof p !== 'number' || !(p > 0) || typeof v !== 'number' || !(v >= 0 && v <= 0xffffffff)) {
+          throw badWrite(kind, p, v);
+        }
+        m.u32[(p + o) >>> 2] = v;
+      };
     case 'i32':
-      return (m, p, v: number) => void (m.i32[(p + o) >>> 2] = v);
+      return (m, p, v: number) => {
+        if (typeof p !== 'number' || !(p > 0) || typeof v !== 'number') throw badWrite(kind, p, v);
+        m.i32[(p + o) >>> 2] = v;
+      };
     case 'f32':
-      return (m, p, v: number) => void (m.f32[(p + o) >>> 2] = v);
+      return (m, p, v: number) => {
+        if (typeof p !== 'number' || !(p > 0) || typeof v !== 'number') throw badWrite(kind, p, v);
+        m.f32[(p + o) >>> 2] = v;
+      };
     case 'f64':
-      return (m, p, v: number) => void (m.f64[(p + o) >>> 3] = v);
+      return (m, p, v: number) => {
+        if (typeof p !== 'number' || !(p > 0) || typeof v !== 'number') throw badWrite(kind, p, v);
+        m.f64[(p + o) >>> 3] = v;
+      };
     case 'u64':
-      return (m, p, v: bigint) => void (m.u64[(p + o) >>> 3] = v);
+      return (m, p, v: bigint) => {
+        if (typeof p !== 'number' || !(p > 0) || typeof v !== 'bigint') throw badWrite(kind, p, v);
+        m.u64[(p + o) >>> 3] = v;
+      };
     case 'i64':
-      return (m, p, v: bigint) => void (m.i64[(p + o) >>> 3] = v);
+      return (m, p, v: bigint) => {
+        if (typeof p !== 'number' || !(p > 0) || typeof v !== 'bigint') throw badWrite(kind, p, v);
+        m.i64[(p + o) >>> 3] = v;
+      };
   }
+}
+
+// The accessors `throw` what these return rather than calling something that throws: a call that
+// V8 must assume returns would merge back into the fast path and cost it its cached loads.
+function badRecordPtr(p: unknown): Error {
+  if (p === 0) return new RangeError('p is 0, the null Ptr: it points at no record');
+  if (typeof p !== 'number') return new TypeError(`p must be a number (a record's Ptr), got ${show(p)}`);
+  return new RangeError(`p must be a positive number (a record's Ptr), got ${show(p)}`);
+}
+
+function badWrite(kind: FieldKind, p: unknown, v: unknown): Error {
+  if (typeof p !== 'number' || !(p > 0)) return badRecordPtr(p);
+  const wanted =
+    kind === 'u64' || kind === 'i64'
+      ? 'a bigint'
+      : kind === 'bool'
+        ? 'a boolean'
+        : kind === 'ptr' || kind === 'str'
+          ? 'a Ptr (a number from 0 to 2^32 - 1)'
+          : 'a number';
+  return new TypeError(`value must be ${wanted} for a ${kind} field, got ${show(v)}`);
 }

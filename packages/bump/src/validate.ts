@@ -1,4 +1,5 @@
 import { AllocError } from './errors.js';
+import { show } from './show.js';
 import {
   isTypedArray,
   isTypedArrayConstructor,
@@ -11,14 +12,6 @@ export const MAX_ALIGN = 4096;
 
 /** Highest byte offset an arena may use: a Ptr must fit in a u32 and `pos + align - 1` must not wrap. */
 export const MAX_ADDRESS = 2 ** 32 - MAX_ALIGN;
-
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
-  if (value === null || typeof value !== 'object') return String(value);
-  return Object.prototype.toString.call(value);
-}
 
 /** Checks a byte count: a non-negative integer no larger than `max`. */
 export function checkSize(value: unknown, name: string, max: number, maxMeaning = ''): number {
@@ -38,6 +31,25 @@ export function checkAlign(value: unknown, name = 'align'): number {
   if (!Number.isInteger(value) || value < 1 || value > MAX_ALIGN || (value & (value - 1)) !== 0) {
     throw new RangeError(`${name} must be a power of two from 1 to ${MAX_ALIGN}, got ${show(value)}`);
   }
+  return value;
+}
+
+/**
+ * Checks a Ptr an operation needs `bytes` bytes at: an integer from 1 (0 is the null Ptr) with the
+ * bytes inside `memorySize`, aligned to `align`.
+ */
+export function checkPtr(value: unknown, name: string, memorySize: number, bytes = 0, align = 1): number {
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number (a Ptr), got ${show(value)}`);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new RangeError(`${name} must be a non-negative integer (a Ptr), got ${show(value)}`);
+  }
+  if (value === 0) throw new RangeError(`${name} is 0, the null Ptr: it points at no allocation`);
+  if (value + bytes > memorySize) {
+    throw new RangeError(
+      `${name} ${value}${bytes > 0 ? ` + ${bytes} bytes` : ''} runs past the end of the memory (${memorySize} bytes)`,
+    );
+  }
+  if (value % align !== 0) throw new RangeError(`${name} ${value} is not aligned to ${align} bytes`);
   return value;
 }
 
@@ -93,5 +105,3 @@ export function checkArena(value: unknown, name: string): void {
     throw new TypeError(`${name} must be an arena (a Bump or a herd Member), got ${show(value)}`);
   }
 }
-
-export { show };

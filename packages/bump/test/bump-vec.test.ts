@@ -91,6 +91,12 @@ describe('BumpVec', () => {
     expect(() => xs.get(0.5)).toThrow(RangeError);
     expect(() => xs.set(3, 1)).toThrow(/index/);
     expect(() => xs.get('0' as never)).toThrow(TypeError);
+    expect(() => xs.get(0n as never)).toThrow(/index must be a number, got 0n/);
+    expect(() => xs.set(0n as never, 1)).toThrow(/index must be a number, got 0n/);
+    expect(() => xs.get(undefined as never)).toThrow(/index must be a number, got undefined/);
+    expect(() => xs.set(0, undefined as never)).toThrow(/value must be a number.*undefined/);
+    expect(() => xs.reserve(2n as never)).toThrow(/additional must be a number, got 2n/);
+    expect(() => xs.truncate(null as never)).toThrow(/length must be a number, got null/);
     expect(() => xs.extend(5 as never)).toThrow(/values/);
     expect([...xs]).toEqual([1]);
   });

@@ -39,6 +39,24 @@ describe('Bump', () => {
       expect(() => new Bump({ allocationLimit: Number.NaN })).toThrow(/options\.allocationLimit.*NaN/);
       expect(() => new Bump({ allocationLimit: '10' as never })).toThrow(TypeError);
     });
+
+    it.each([
+      ['a bigint', 5n, /options must be an object, got 5n/],
+      ['a string', 'big', /options must be an object, got "big"/],
+      ['null', null, /options must be an object, got null/],
+      ['a null chunkSize', { chunkSize: null }, /options\.chunkSize must be a number, got null/],
+      ['a bigint chunkSize', { chunkSize: 4096n }, /options\.chunkSize must be a number, got 4096n/],
+      ['a null maxBytes', { maxBytes: null }, /options\.maxBytes must be a number, got null/],
+      ['a bigint maxBytes', { maxBytes: 2n ** 20n }, /options\.maxBytes must be a number, got 1048576n/],
+      [
+        'a bigint allocationLimit',
+        { allocationLimit: 10n },
+        /options\.allocationLimit must be a number, got 10n/,
+      ],
+    ])('should reject options that are %s with a TypeError naming them', (_, options, message) => {
+      expect(() => new Bump(options as never)).toThrow(TypeError);
+      expect(() => new Bump(options as never)).toThrow(message);
+    });
   });
 
   describe('withCapacity', () => {
@@ -62,6 +80,16 @@ describe('Bump', () => {
     it('should reject a bad capacity naming it', () => {
       expect(() => Bump.withCapacity(-5)).toThrow(/bytes.*-5/);
       expect(() => Bump.withCapacity('5' as never)).toThrow(TypeError);
+      expect(() => Bump.withCapacity(5n as never)).toThrow(/bytes must be a number, got 5n/);
+      expect(() => Bump.withCapacity(undefined as never)).toThrow(/bytes must be a number, got undefined/);
+    });
+
+    it('should reject bad options naming them', () => {
+      expect(() => Bump.withCapacity(64, null as never)).toThrow(/options must be an object, got null/);
+      expect(() => Bump.withCapacity(64, { maxBytes: 8n } as never)).toThrow(
+        /options\.maxBytes must be a number, got 8n/,
+      );
+      expect(() => Bump.withCapacity(64, { maxBytes: 'a lot' } as never)).toThrow(TypeError);
     });
   });
 
@@ -125,6 +153,9 @@ describe('Bump', () => {
       ['NaN', Number.NaN, RangeError],
       ['Infinity', Number.POSITIVE_INFINITY, RangeError],
       ['a string', '8', TypeError],
+      ['a bigint', 8n, TypeError],
+      ['undefined', undefined, TypeError],
+      ['null', null, TypeError],
       ['over the reservation', 2 ** 31, RangeError],
     ])('should reject a size that is %s with an error naming size', (_, size, errorClass) => {
       const bump = new Bump({ maxBytes: 2 ** 20 });
@@ -132,6 +163,7 @@ describe('Bump', () => {
       const before = snapshot(bump);
       expect(() => bump.alloc(size as number)).toThrow(errorClass);
       expect(() => bump.alloc(size as number)).toThrow(/size/);
+      expect(() => bump.allocZeroed(size as number)).toThrow(/size/);
       // tryAlloc answers null for any size no arena room could hold, as bumpalo's try_alloc does;
       // input that is not a size at all is still an error.
       if (size === 2 ** 31) expect(bump.tryAlloc(size)).toBeNull();
@@ -145,17 +177,75 @@ describe('Bump', () => {
       [-8, RangeError],
       [8192, RangeError],
       [2.5, RangeError],
+      [Number.NaN, RangeError],
       ['8', TypeError],
+      [8n, TypeError],
+      [null, TypeError],
     ])('should reject align %s naming align', (align, errorClass) => {
       const bump = new Bump();
-      expect(() => bump.alloc(8, align as number)).toThrow(errorClass);
-      expect(() => bump.alloc(8, align as number)).toThrow(new RegExp(`align.*${String(align)}`));
+      const shown = typeof align === 'bigint' ? `${align}n` : String(align);
+      for (const call of [
+        () => bump.alloc(8, align as number),
+        () => bump.tryAlloc(8, align as number),
+        () => bump.allocZeroed(8, align as number),
+      ]) {
+        expect(call).toThrow(errorClass);
+        expect(call).toThrow(new RegExp(`align.*${shown}`));
+      }
     });
 
     it('should accept alignments up to 4096', () => {
       const bump = new Bump();
       bump.alloc(1, 1);
       expect(bump.alloc(1, 4096) % 4096).toBe(0);
+    });
+  });
+
+  describe('4 GiB reservation', () => {
+    it('should hand out Ptrs past 2 GiB that every method and view handles', () => {
+      const bump = new Bump({ maxBytes: 2 ** 32 });
+      const m = bump.memory;
+      bump.alloc(2 ** 31, 1);
+      const p = bump.alloc(16);
+      expect(p).toBeGreaterThanOrEqual(2 ** 31);
+      m.f64[p >>> 3] = 1.5;
+      m.f64[(p >>> 3) + 1] = -2;
+      const odd = bump.alloc(3, 1);
+      expect(odd).toBe(p + 16);
+      const aligned = bump.alloc(8);
+      expect(aligned).toBe(p + 24);
+      const page = bump.alloc(8, 4096);
+      expect(page % 4096).toBe(0);
+      const s = bump.allocStr('héllo past 2 GiB');
+      const q = bump.tryAlloc(16);
+      expect(q).toBeGreaterThan(s);
+      expect(m.str(s)).toBe('héllo past 2 GiB');
+      expect(m.f64[p >>> 3]).toBe(1.5);
+      expect(m.f64[(p >>> 3) + 1]).toBe(-2);
+      expect(bump.pos).toBe((q as number) + 16);
+      const xs = bump.allocSliceFillWith(Float64Array, 4, (i) => i);
+      expect(xs.byteOffset).toBeGreaterThan(2 ** 31);
+      expect([...xs]).toEqual([0, 1, 2, 3]);
+      const grown = bump.grow(xs.byteOffset, 32, 64, 8);
+      expect(grown).toBe(xs.byteOffset);
+    });
+
+    it('should allocate up to the end of the reservation and then refuse, unchanged', () => {
+      const bump = new Bump({ maxBytes: 2 ** 32 });
+      bump.alloc(2 ** 31, 1);
+      const top = bump.allocatedBytesIncludingMetadata();
+      // The reservation ends 4096 bytes short of 2^32, so that rounding up never wraps.
+      const rest = 2 ** 32 - 4096 - top;
+      bump.alloc(rest - 48, 1);
+      const last = [bump.alloc(16), bump.alloc(16), bump.alloc(8, 16)];
+      expect(last[2]! + 8).toBeLessThanOrEqual(2 ** 32 - 4096);
+      const before = snapshot(bump);
+      expect(() => bump.alloc(16)).toThrow(AllocError);
+      expect(() => bump.alloc(16, 4096)).toThrow(AllocError);
+      expect(() => bump.allocStr('x'.repeat(8))).toThrow(AllocError);
+      expect(bump.tryAlloc(16)).toBeNull();
+      expect(snapshot(bump)).toEqual(before);
+      expect(bump.alloc(8, 1)).toBe(last[2]! + 8);
     });
   });
 
@@ -205,6 +295,14 @@ describe('Bump', () => {
       bump.setAllocationLimit(null);
       expect(bump.tryAlloc(1 << 17)).not.toBeNull();
       expect(() => bump.setAllocationLimit(-1)).toThrow(/limit.*-1/);
+    });
+
+    it('should reject a limit that is not a number or null, keeping the limit', () => {
+      const bump = new Bump({ allocationLimit: 1 << 16 });
+      expect(() => bump.setAllocationLimit(undefined as never)).toThrow(/limit must be a number or null/);
+      expect(() => bump.setAllocationLimit(10n as never)).toThrow(/limit must be a number, got 10n/);
+      expect(() => bump.setAllocationLimit(Number.NaN)).toThrow(/limit.*NaN/);
+      expect(bump.allocationLimit()).toBe(1 << 16);
     });
 
     it('should keep what is held when lowered below it, and refuse new chunks', () => {
@@ -382,6 +480,120 @@ describe('Bump', () => {
       expect(() => bump.allocSliceFill(Float64Array, 2, 1n as never)).toThrow(/value must be a number/);
       expect(() => bump.allocSliceFill(BigInt64Array, 2, 1 as never)).toThrow(/value must be a bigint/);
       expect(() => bump.allocSliceFillWith(Float64Array, 2, 3 as never)).toThrow(/fill must be a function/);
+      expect(() => bump.allocSlice(Float64Array, 4n as never)).toThrow(/length must be a number, got 4n/);
+      expect(() => bump.allocSlice(Float64Array, undefined as never)).toThrow(/length.*undefined/);
+      expect(() => bump.allocSliceFill(Float64Array, 2, undefined as never)).toThrow(/value.*undefined/);
+    });
+
+    it.each([
+      [
+        'undefined for a Float64Array',
+        Float64Array,
+        undefined,
+        /fill must return a number for Float64Array, got undefined for index 2/,
+      ],
+      [
+        'a bigint for an Int32Array',
+        Int32Array,
+        7n,
+        /fill must return a number for Int32Array, got 7n for index 2/,
+      ],
+      [
+        'a string for a Uint8Array',
+        Uint8Array,
+        '7',
+        /fill must return a number for Uint8Array, got "7" for index 2/,
+      ],
+      [
+        'a number for a BigInt64Array',
+        BigInt64Array,
+        7,
+        /fill must return a bigint for BigInt64Array, got 7 for index 2/,
+      ],
+    ])('should reject a fill that returns %s, leaving the arena as it was', (_, Ctor, wrong, message) => {
+      const bump = new Bump({ chunkSize: 64 });
+      bump.alloc(8);
+      const before = snapshot(bump);
+      const good = Ctor === BigInt64Array ? 1n : 1;
+      const call = () =>
+        bump.allocSliceFillWith(Ctor as never, 100, ((i: number) => (i === 2 ? wrong : good)) as never);
+      expect(call).toThrow(TypeError);
+      expect(call).toThrow(message);
+      expect(snapshot(bump)).toEqual(before);
+    });
+  });
+
+  describe('grow', () => {
+    it('should resize the newest allocation in place and copy any other', () => {
+      const bump = new Bump();
+      const m = bump.memory;
+      const a = bump.alloc(16);
+      m.f64[a >>> 3] = 1.5;
+      expect(bump.grow(a, 16, 64, 8)).toBe(a);
+      expect(bump.grow(a, 64, 8, 8)).toBe(a);
+      expect(bump.alloc(8)).toBe(a + 8);
+      const moved = bump.grow(a, 8, 32, 8);
+      expect(moved).not.toBe(a);
+      expect(m.f64[moved >>> 3]).toBe(1.5);
+      expect(bump.grow(moved, 32, 16, 8)).toBe(moved);
+    });
+
+    it('should not let a negative size move the position back over live data', () => {
+      const bump = new Bump();
+      const m = bump.memory;
+      const a = bump.alloc(16);
+      m.f64[a >>> 3] = 7;
+      const b = bump.alloc(16);
+      expect(() => bump.grow(b, 16, -32, 8)).toThrow(/newSize.*-32/);
+      const c = bump.alloc(16);
+      m.f64[c >>> 3] = 9;
+      expect(c).toBeGreaterThanOrEqual(b + 16);
+      expect(m.f64[a >>> 3]).toBe(7);
+    });
+
+    /** Each case's arguments, given the Ptr of a 16-byte allocation. */
+    type Args = (p: number) => unknown[];
+    const bad: [string, Args, ErrorConstructor, RegExp][] = [
+      ['a negative newSize', (p) => [p, 16, -8, 8], RangeError, /newSize.*-8/],
+      ['a fractional newSize', (p) => [p, 16, 1.5, 8], RangeError, /newSize.*1\.5/],
+      ['a NaN newSize', (p) => [p, 16, Number.NaN, 8], RangeError, /newSize.*NaN/],
+      ['a bigint newSize', (p) => [p, 16, 32n, 8], TypeError, /newSize.*32n/],
+      ['an undefined newSize', (p) => [p, 16, undefined, 8], TypeError, /newSize.*undefined/],
+      ['a string oldSize', (p) => [p, '16', 32, 8], TypeError, /oldSize.*"16"/],
+      ['a negative oldSize', (p) => [p, -16, 32, 8], RangeError, /oldSize.*-16/],
+      ['a null oldSize', (p) => [p, null, 32, 8], TypeError, /oldSize.*null/],
+      ['an oldSize past the memory', (p) => [p, 2 ** 40, 32, 8], RangeError, /oldSize/],
+      ['an align of 3', (p) => [p, 16, 32, 3], RangeError, /align.*3/],
+      ['a bigint align', (p) => [p, 16, 32, 8n], TypeError, /align.*8n/],
+      ['a missing align', (p) => [p, 16, 32], TypeError, /align.*undefined/],
+      ['a bigint ptr', (p) => [BigInt(p), 16, 32, 8], TypeError, /ptr.*n\b/],
+      ['a NaN ptr', () => [Number.NaN, 16, 32, 8], RangeError, /ptr.*NaN/],
+      ['a fractional ptr', (p) => [p + 0.5, 16, 32, 8], RangeError, /ptr.*\.5/],
+      ['a null ptr', () => [null, 16, 32, 8], TypeError, /ptr.*null/],
+      ['ptr 0', () => [0, 16, 32, 8], RangeError, /ptr is 0, the null Ptr/],
+      ['an unaligned ptr', (p) => [p + 4, 12, 32, 8], RangeError, /ptr .* not aligned to 8/],
+      ['a ptr whose oldSize bytes run past the memory', (p) => [p, 256, 32, 8], RangeError, /ptr.*runs past/],
+    ];
+    it.each(bad)(
+      'should reject %s naming the parameter, leaving the arena unchanged',
+      (_, args, errorClass, message) => {
+        const bump = new Bump({ chunkSize: 256 });
+        bump.alloc(8);
+        const p = bump.alloc(16);
+        const before = snapshot(bump);
+        const call = () => (bump.grow as (...a: unknown[]) => number)(...args(p));
+        expect(call).toThrow(errorClass);
+        expect(call).toThrow(message);
+        expect(snapshot(bump)).toEqual(before);
+      },
+    );
+
+    it('should throw AllocError for a newSize over the reservation', () => {
+      const bump = new Bump({ maxBytes: 1 << 16 });
+      const p = bump.alloc(16);
+      const before = snapshot(bump);
+      expect(() => bump.grow(p, 16, 2 ** 20, 8)).toThrow(AllocError);
+      expect(snapshot(bump)).toEqual(before);
     });
   });
 

@@ -70,4 +70,34 @@ describe('Memory', () => {
     expect(() => m.view(Object as never, p, 1)).toThrow(/Ctor/);
     expect(() => m.strByteLength(3)).toThrow(/ptr/);
   });
+
+  it.each([
+    ['the null Ptr 0', 0, RangeError, /ptr is 0, the null Ptr: it points at no string/],
+    ['a bigint', 16n, TypeError, /ptr must be a number \(a Ptr\), got 16n/],
+    ['undefined', undefined, TypeError, /ptr must be a number \(a Ptr\), got undefined/],
+    ['null', null, TypeError, /ptr must be a number \(a Ptr\), got null/],
+    ['NaN', Number.NaN, RangeError, /ptr NaN is not a valid Ptr/],
+    ['a string', '16', TypeError, /ptr must be a number \(a Ptr\), got "16"/],
+    ['an unaligned Ptr', 17, RangeError, /ptr 17 is not a string's Ptr: allocStr returns 4-aligned Ptrs/],
+  ])('should reject %s in str and strByteLength, naming ptr', (_, ptr, errorClass, message) => {
+    const bump = new Bump();
+    bump.allocStr('x');
+    const m = bump.memory;
+    for (const call of [() => m.str(ptr as number), () => m.strByteLength(ptr as number)]) {
+      expect(call).toThrow(errorClass);
+      expect(call).toThrow(message);
+    }
+  });
+
+  it.each([
+    ['undefined', undefined, /got undefined/],
+    ['null', null, /got null/],
+    ['a typed array', new Uint8Array(8), /got \[object Uint8Array\]/],
+    ['a number', 64, /got 64/],
+    ['a bigint', 64n, /got 64n/],
+  ])('should reject a buffer that is %s with a TypeError naming buffer', (_, buffer, message) => {
+    expect(() => new Memory(buffer as never)).toThrow(TypeError);
+    expect(() => new Memory(buffer as never)).toThrow(/buffer must be an ArrayBuffer or a SharedArrayBuffer/);
+    expect(() => new Memory(buffer as never)).toThrow(message);
+  });
 });

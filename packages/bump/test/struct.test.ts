@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Bump, struct } from '../src/index.js';
+import { AllocError, Bump, struct } from '../src/index.js';
 import { FixedArena } from './support/fixed-arena.js';
 
 describe('struct', () => {
@@ -104,5 +104,83 @@ describe('struct', () => {
     const P = struct({ x: 'f64' });
     expect(() => P.allocArray(new Bump(), -1)).toThrow(/count.*-1/);
     expect(() => P.allocZeroed({} as never)).toThrow(/arena/);
+  });
+
+  it('should name the arena when alloc is given something else, and pass other errors through', () => {
+    const P = struct({ x: 'f64' });
+    expect(() => P.alloc(null as never)).toThrow(TypeError);
+    expect(() => P.alloc(null as never)).toThrow(
+      /arena must be an arena \(a Bump or a herd Member\), got null/,
+    );
+    expect(() => P.alloc(undefined as never)).toThrow(/arena must be an arena.*got undefined/);
+    expect(() => P.alloc({} as never)).toThrow(/arena must be an arena/);
+    const full = new Bump({ allocationLimit: 0 });
+    expect(() => P.alloc(full)).toThrow(AllocError);
+  });
+
+  describe('accessors', () => {
+    const All = struct({ f: 'f64', n: 'u32', big: 'u64', flag: 'bool', next: 'ptr', name: 'str' });
+    const setup = () => {
+      const bump = new Bump();
+      return { m: bump.memory, p: All.allocZeroed(bump) };
+    };
+
+    it.each([
+      ['undefined', undefined, TypeError, /p must be a number \(a record's Ptr\), got undefined/],
+      ['null', null, TypeError, /p must be a number.*got null/],
+      ['a bigint', 16n, TypeError, /p must be a number.*got 16n/],
+      ['a string', '16', TypeError, /p must be a number.*got "16"/],
+      ['NaN', Number.NaN, RangeError, /p must be a positive number \(a record's Ptr\), got NaN/],
+      ['negative', -8, RangeError, /p must be a positive number.*got -8/],
+      ['0, the null Ptr', 0, RangeError, /p is 0, the null Ptr: it points at no record/],
+    ])(
+      'should reject a record Ptr that is %s in every getter and setter, writing nothing',
+      (_, bad, errorClass, message) => {
+        const { m } = setup();
+        const before = m.u8.slice();
+        const values = { f: 1.5, n: 1, big: 1n, flag: true, next: 16, name: 0 } as const;
+        for (const name of Object.keys(All.fields) as (keyof typeof values)[]) {
+          expect(() => All.get[name](m, bad as number)).toThrow(errorClass);
+          expect(() => All.get[name](m, bad as number)).toThrow(message);
+          expect(() => All.set[name](m, bad as number, values[name] as never)).toThrow(message);
+        }
+        expect(m.u8).toEqual(before);
+      },
+    );
+
+    it.each([
+      ['f', undefined, /value must be a number for a f64 field, got undefined/],
+      ['f', 1n, /value must be a number for a f64 field, got 1n/],
+      ['f', '1.5', /value must be a number for a f64 field, got "1\.5"/],
+      ['n', null, /value must be a number for a u32 field, got null/],
+      ['big', 1, /value must be a bigint for a u64 field, got 1/],
+      ['flag', 1, /value must be a boolean for a bool field, got 1/],
+      ['next', -1, /value must be a Ptr \(a number from 0 to 2\^32 - 1\) for a ptr field, got -1/],
+      ['name', 2 ** 32, /value must be a Ptr.*for a str field, got 4294967296/],
+      ['name', Number.NaN, /value must be a Ptr.*for a str field, got NaN/],
+      ['name', undefined, /value must be a Ptr.*for a str field, got undefined/],
+    ])(
+      'should reject a value of the wrong type for field %s (%s), writing nothing',
+      (name, value, message) => {
+        const { m, p } = setup();
+        const before = m.u8.slice();
+        expect(() => All.set[name as 'f'](m, p, value as never)).toThrow(TypeError);
+        expect(() => All.set[name as 'f'](m, p, value as never)).toThrow(message);
+        expect(m.u8).toEqual(before);
+      },
+    );
+
+    it('should reject bad arguments to at() naming them', () => {
+      const P = struct({ x: 'f64' });
+      expect(() => P.at(64, 1.5)).toThrow(/index must be a non-negative integer, got 1\.5/);
+      expect(() => P.at(64, -1)).toThrow(/index must be a non-negative integer, got -1/);
+      expect(() => P.at(64, 1n as never)).toThrow(/index must be a number, got 1n/);
+      expect(() => P.at(64, undefined as never)).toThrow(/index must be a number, got undefined/);
+      expect(() => P.at(8n as never, 1)).toThrow(/base must be a number \(a Ptr\), got 8n/);
+      expect(() => P.at(undefined as never, 1)).toThrow(/base must be a number.*got undefined/);
+      expect(() => P.at(0, 1)).toThrow(/base is 0, the null Ptr/);
+      expect(() => P.at(2 ** 32 - 8, 2)).toThrow(/runs past 2\^32 - 1/);
+      expect(P.at(64, 3)).toBe(88);
+    });
   });
 });

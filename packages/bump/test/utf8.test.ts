@@ -31,6 +31,16 @@ describe('utf8Length', () => {
   it.each(samples)('should match TextEncoder for %j', (s) => {
     expect(utf8Length(s)).toBe(encoder.encode(s).length);
   });
+
+  it.each([
+    [5, /s must be a string, got 5/],
+    [5n, /s must be a string, got 5n/],
+    [undefined, /s must be a string, got undefined/],
+    [null, /s must be a string, got null/],
+  ])('should reject %s with a TypeError naming s', (value, message) => {
+    expect(() => utf8Length(value as never)).toThrow(TypeError);
+    expect(() => utf8Length(value as never)).toThrow(message);
+  });
 });
 
 describe('allocStr and memory.str', () => {
