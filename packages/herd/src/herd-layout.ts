@@ -13,7 +13,8 @@
 //   28      7     CHUNK_SIZE     a new member's first chunk, bytes
 //   32      8     LIMIT          end of the usable memory, in 16-byte units
 //   36      9     DATA_START     first byte of chunk memory, in 16-byte units
-//   40..63        reserved
+//   40      10    FLAGS          DEBUG: reset() poisons the chunk memory (every thread reads it)
+//   44..63        reserved
 //   64      16    member table: MAX_MEMBERS slots of 8 words (32 bytes) each:
 //
 //   slot word  field
@@ -47,7 +48,11 @@ export const H_MAX_MEMBERS = 6;
 export const H_CHUNK_SIZE = 7;
 export const H_LIMIT = 8;
 export const H_DATA_START = 9;
+export const H_FLAGS = 10;
 export const HEADER_WORDS = 16;
+
+/** In FLAGS: the herd was made with `debug: true`. */
+export const DEBUG = 1;
 
 export const SLOT_WORDS = 8;
 export const S_STATE = 0;

@@ -1,10 +1,12 @@
-import { Memory } from '@herd/bump';
+import { DebugMemory, Memory } from '@herd/bump';
 import { HerdBusyError } from './errors.js';
 import {
+  DEBUG,
   EMPTY,
   H_CARVE,
   H_CHUNK_SIZE,
   H_DATA_START,
+  H_FLAGS,
   H_GENERATION,
   H_LIMIT,
   H_MAX_MEMBERS,
@@ -50,7 +52,8 @@ export class HerdState {
   readonly dataStart: number;
 
   constructor(buffer: SharedArrayBuffer) {
-    this.memory = new Memory(buffer);
+    const debug = (new Int32Array(buffer, 0, H_FLAGS + 1)[H_FLAGS]! & DEBUG) !== 0;
+    this.memory = debug ? new DebugMemory(buffer) : new Memory(buffer);
     this.words = this.memory.i32;
     const w = this.words;
     this.maxMembers = w[H_MAX_MEMBERS]!;
@@ -223,7 +226,10 @@ export class HerdState {
       // GENERATION first: a reset cut short after it leaves the carved memory unused until the
       // next reset, never handed out twice.
       Atomics.store(w, H_GENERATION, (w[H_GENERATION]! + 1) | 0);
+      const carved = (Atomics.load(w, H_CARVE) >>> 0) * 16;
       Atomics.store(w, H_CARVE, this.dataStart / 16);
+      // Debug: what was allocated reads as poison until it is allocated and written again.
+      if (this.memory instanceof DebugMemory) this.memory.poison(this.dataStart, carved);
     } finally {
       unlock(w);
     }

@@ -1,6 +1,6 @@
 import { AllocError as BumpAllocError } from '@herd/bump';
 import { describe, expect, it } from 'vitest';
-import { AllocError, Herd, HerdBusyError, MemberReleasedError } from '../src/index.js';
+import { AllocError, Herd, HerdBusyError, MemberReleasedError, UseAfterResetError } from '../src/index.js';
 import { assertDisjoint } from './helpers.js';
 
 const small = () => new Herd({ maxBytes: 1 << 20, chunkSize: 1024 });
@@ -353,5 +353,27 @@ describe('Herd', () => {
     expect(herd.leased()).toBe(1);
     done(0, true); // the thread died mid-task: its leases are taken back
     expect(herd.leased()).toBe(0);
+  });
+});
+
+describe('Herd({ debug: true })', () => {
+  it('should poison what reset freed, so a read through a stale Ptr throws, in every thread', async () => {
+    const herd = new Herd({ maxBytes: 1 << 20, debug: true });
+    const p = herd.scoped((bump) => bump.allocStr('before the reset'));
+    expect(herd.memory.str(p)).toBe('before the reset');
+    herd.reset();
+    expect(() => herd.memory.str(p)).toThrow(UseAfterResetError);
+    expect(() => Herd.fromShared(herd.toShared()).memory.str(p)).toThrow(UseAfterResetError);
+    // Allocated and written again, the memory reads as what was written.
+    const q = herd.scoped((bump) => bump.allocStr('after'));
+    expect(herd.memory.str(q)).toBe('after');
+    expect(() => new Herd({ debug: 'yes' as never })).toThrow(/options\.debug must be a boolean/);
+  });
+
+  it('should cost nothing when off: a plain herd reads stale memory as it lies', () => {
+    const herd = new Herd({ maxBytes: 1 << 20 });
+    const p = herd.scoped((bump) => bump.allocStr('stale'));
+    herd.reset();
+    expect(herd.memory.str(p)).toBe('stale');
   });
 });

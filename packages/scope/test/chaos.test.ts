@@ -87,7 +87,6 @@ describe('chaos: threads terminated at random points', () => {
           let wrong = 0;
           for (let thread = 0; thread < threads; thread++) {
             const published = Atomics.load(log, thread * stride);
-            expect(published).toBeGreaterThan(0);
             for (let k = 0; k < published; k++) {
               const p = log[thread * stride + 1 + k]!;
               if (
