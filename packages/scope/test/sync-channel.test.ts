@@ -179,6 +179,37 @@ describe('syncChannel', () => {
     await expect(received).rejects.toThrow(ChannelClosedError);
   });
 
+  it('should give values to next() calls made while one waits, in the order of the calls', async () => {
+    const [tx, rx] = syncChannel(4);
+    const values = rx[Symbol.asyncIterator]();
+    const calls = [values.next(), values.next(), values.next()];
+    setTimeout(() => {
+      tx.trySend(1);
+      tx.trySend(2);
+      tx.close();
+    }, 5);
+    expect(await Promise.all(calls)).toEqual([
+      { value: 1, done: false },
+      { value: 2, done: false },
+      { value: undefined, done: true },
+    ]);
+    expect(Object.prototype.toString.call(values)).toBe('[object AsyncGenerator]');
+    expect(values[Symbol.asyncIterator]()).toBe(values);
+  });
+
+  it('should let a rendezvous trySend see a receiver waiting even past the waiter cells', async () => {
+    const [tx, rx] = syncChannel(0);
+    const aborts = Array.from({ length: 20 }, () => new AbortController());
+    const pending = aborts.map((a) => rx.recvAsync({ signal: a.signal }));
+    const last = pending.pop()!;
+    for (const a of aborts.slice(0, -1)) a.abort();
+    await Promise.allSettled(pending);
+    // The last receiver had no cell while 19 others held the 16 there are; it takes one that came
+    // free on its next look.
+    while (!tx.trySend(7)) await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(await last).toBe(7);
+  });
+
   it('should reuse its slots lap after lap', () => {
     const [tx, rx] = syncChannel(3);
     for (let round = 0; round < 5; round++) {
