@@ -4,8 +4,7 @@ import { BUSY, ChannelCore, DISCONNECTED, OK, WOULD_BLOCK } from './channel-core
 import { ChannelEnd } from './channel-end.js';
 import { EndOwnership, type SharedEnd } from './end-ownership.js';
 import { ChannelClosedError } from './errors.js';
-import type { BlockingUse } from './main-thread.js';
-import { mainThreadWait } from './main-thread.js';
+import { type BlockingUse, mainThreadWait } from './main-thread.js';
 
 const closedByReceivers = () =>
   new ChannelClosedError('send on a channel whose receivers are all closed: nobody can receive the value');

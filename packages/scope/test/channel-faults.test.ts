@@ -126,6 +126,52 @@ describe('a channel whose producers are terminated mid-send', () => {
   });
 });
 
+describe('issue 12.1: six senders sending flat out, terminated by their scope', () => {
+  it('should let the kept sender carry on with trySend and the consumer finish', async () => {
+    for (let round = 0; round < Math.max(2, ROUNDS / 2); round++) {
+      const [tx, rx] = syncChannel(64);
+      const kept = tx.clone();
+      const consumer = scope((s) =>
+        s
+          .spawn((rx: Receiver) => {
+            let count = 0;
+            for (const _ of rx) count++;
+            return count;
+          }, rx)
+          .join(),
+      );
+      const started = new Int32Array(new SharedArrayBuffer(4));
+      const abort = new AbortController();
+      const senders = scope(
+        (s) => {
+          for (let i = 0; i < 6; i++) {
+            s.spawn(
+              (tx: Sender, started: Int32Array) => {
+                Atomics.add(started, 0, 1);
+                for (let k = 0; ; k++) tx.send(k);
+              },
+              i === 5 ? tx : tx.clone(),
+              started,
+            );
+          }
+        },
+        { signal: abort.signal },
+      ).catch((error: unknown) => error);
+      // Terminated (as a scope timeout does) while all six are sending.
+      await reached(started, 0, 6);
+      await new Promise((resolve) => setTimeout(resolve, random(20)));
+      abort.abort();
+      expect((await senders) as Error).toMatchObject({ name: 'AbortError' });
+      // trySend never waits: false while the channel is full, until the consumer drained it.
+      for (let i = 0; i < 1000; i++) {
+        while (!kept.trySend(i)) await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      kept.close();
+      expect(await consumer).toBeGreaterThanOrEqual(1000);
+    }
+  });
+});
+
 describe('a channel whose consumers are terminated mid-receive', () => {
   it('should let the producers finish and the surviving receiver take the rest, none twice', async () => {
     for (let round = 0; round < ROUNDS; round++) {
