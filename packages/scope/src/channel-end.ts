@@ -1,140 +1,187 @@
+import { BUSY, type ChannelCore, TIMED_OUT, WOULD_BLOCK } from './channel-core.js';
+import type { Side } from './end-counts.js';
+import { EndOwnership, type SharedEnd } from './end-ownership.js';
 import { ChannelClosedError } from './errors.js';
-
-/** In a token: 1 once the end's own count was given back. */
-const CLOSED = 0;
-/** In a token: clones made in the thread from the moved end and not closed yet | RECLAIMED. */
-const CLONES = 1;
-/** In CLONES: the parent's `done()` gave back the clones left; none is counted in it from then. */
-const RECLAIMED = 1 << 30;
-const CLONES_MASK = RECLAIMED - 1;
-
-/** A fresh token: the CLOSED and CLONES words. */
-function newToken(): Int32Array<SharedArrayBuffer> {
-  return new Int32Array(new SharedArrayBuffer(8));
-}
+import { type BlockingUse, mainThreadWait } from './main-thread.js';
+import { CROSSING, type Crossing } from './runtime/crossing.js';
+import { offTaskEnd, onTaskEnd } from './runtime/thread-context.js';
 
 /**
- * What one end (a `Sender` or a `Receiver`) owns: a token in shared memory whose first word says
- * whether this end's count was already given back. Both the thread that holds a moved end and
- * the parent's `done()` may try to close it; whoever flips the word first gives the count back,
- * so it is given back exactly once.
+ * What a `Sender` and a `Receiver` have in common, for the side each is on: the channel's
+ * capacity, closing, moving into a thread, and waiting. The side-specific operations are on the
+ * two classes.
  *
- * Clones made in a thread are counted in the token of the end that moved into it (the end's
- * `account`), as they are made and closed there. A thread that is terminated or exits closes
- * none of its ends, so the parent's `done()` gives back, once, both the moved end and the clones
- * still counted (`reclaimClones`); a clone closed after that gives nothing back. A clone counted
- * nowhere (made on the main thread, or after the reclaim) is closed by its holder only.
+ * @example
+ * ```ts
+ * const [tx, rx] = syncChannel(4);
+ * tx.capacity === rx.capacity; // true
+ * tx.close(); rx.close();
+ * ```
  */
-export class EndOwnership {
-  readonly cell: Int32Array<SharedArrayBuffer>;
-  /** Where clones made from this end are counted: the token of the end moved into this thread. */
-  readonly account: Int32Array<SharedArrayBuffer> | undefined;
-  /** This end's own count is one of `account`'s clones (it is such a clone, or moved from one). */
-  readonly counted: boolean;
-  moved = false;
-  /** Closed by this thread; read on every operation, so kept out of shared memory. */
-  closedHere = false;
+export abstract class ChannelEnd {
+  /** @internal This end's view of the channel. */
+  protected readonly core: ChannelCore;
+  /** @internal Where this end is counted. */
+  protected readonly own: EndOwnership;
+  /** @internal */
+  protected readonly side: Side;
+  /** @internal */
+  protected readonly kind: 'Sender' | 'Receiver';
 
-  constructor(
-    cell: Int32Array<SharedArrayBuffer> = newToken(),
-    account: Int32Array<SharedArrayBuffer> | undefined = undefined,
-    counted = false,
-  ) {
-    this.cell = cell;
-    this.account = account;
-    this.counted = counted;
+  /** @internal Ends are made by `syncChannel`, `channel`, `clone()` and crossing into a thread. */
+  protected constructor(core: ChannelCore, own: EndOwnership, side: Side) {
+    this.core = core;
+    this.own = own;
+    this.side = side;
+    this.kind = side === 'tx' ? 'Sender' : 'Receiver';
+    core.initEnd(side);
+    if (own.group !== undefined) core.ends.setHolder(side, own.group, core.me);
+    // A thread closes the ends it still holds when its task ends, as Rust drops them.
+    onTaskEnd(this, () => this.close());
   }
 
   /**
-   * The ownership of an end revived in a thread from a moved end's token. Its clones are
-   * counted in `account` (the token itself unless the moved end was in a thread already).
+   * The channel's capacity (0 for a rendezvous channel).
+   *
+   * @example
+   * ```ts
+   * syncChannel(4)[0].capacity; // 4
+   * ```
    */
-  static revive(
-    token: SharedArrayBuffer,
-    account: SharedArrayBuffer | undefined,
-    counted: boolean,
-  ): EndOwnership {
-    const cell = new Int32Array(token);
-    if (account !== undefined) return new EndOwnership(cell, new Int32Array(account), counted);
-    // A token of one word (made by hand) has no room to count clones: they are not accounted.
-    return new EndOwnership(cell, cell.length > CLONES ? cell : undefined, false);
+  get capacity(): number {
+    return this.core.capacity;
   }
 
   /**
-   * The ownership of a clone of this end. Call it after the channel counted the clone: if the
-   * parent reclaimed meanwhile, the clone is left out of the account and given back by its close.
+   * Whether this end can no longer be used: closed here, or moved into a thread.
+   *
+   * @example
+   * ```ts
+   * tx.close(); tx.closed; // true
+   * ```
    */
-  forClone(): EndOwnership {
-    const account = this.account;
-    if (account === undefined) return new EndOwnership();
-    let seen = Atomics.load(account, CLONES);
-    while ((seen & RECLAIMED) === 0) {
-      const was = Atomics.compareExchange(account, CLONES, seen, seen + 1);
-      if (was === seen) return new EndOwnership(newToken(), account, true);
-      seen = was;
-    }
-    return new EndOwnership();
-  }
-
-  /** What a moved copy of this end needs besides its token: the account it counts in. */
-  crossingData(): { account?: SharedArrayBuffer; counted?: boolean } {
-    return this.account === undefined ? {} : { account: this.account.buffer, counted: this.counted };
-  }
-
   get closed(): boolean {
-    return Atomics.load(this.cell, CLOSED) !== 0;
-  }
-
-  /** Flips the cell; true for the one caller that must give the count back. */
-  claimClose(): boolean {
-    this.closedHere = true;
-    if (Atomics.compareExchange(this.cell, CLOSED, 0, 1) !== 0) return false;
-    return this.counted ? uncount(this.account!) : true;
+    return this.own.moved || this.own.closedHere;
   }
 
   /**
-   * The parent's side, once the thread this end moved into is done: how many clones made there
-   * are still counted. Gives them to the caller to give back, and counts none from then on. Only
-   * for the end whose token is the account (the one that moved from an unaccounted end).
+   * Closes this end; closing twice, or a moved end, does nothing. When the last sender closes,
+   * receivers drain what is left and then see the channel as disconnected; when the last
+   * receiver closes, sends fail with `ChannelClosedError`. A wait of this end still pending
+   * (an `sendAsync`/`recvAsync` not awaited) fails with `ChannelClosedError`.
+   *
+   * @example
+   * ```ts
+   * tx.send(1);
+   * tx.close();
+   * ```
    */
-  reclaimClones(): number {
-    if (this.account !== undefined || this.cell.length <= CLONES) return 0;
-    const was = Atomics.or(this.cell, CLONES, RECLAIMED);
-    return (was & RECLAIMED) !== 0 ? 0 : was & CLONES_MASK;
-  }
-
-  ensureUsable(kind: 'Sender' | 'Receiver'): void {
-    if (this.moved) {
-      throw new ChannelClosedError(
-        `this ${kind} was moved into a thread and is spent here; clone() it before passing it to keep one`,
-      );
+  close(): void {
+    offTaskEnd(this);
+    const own = this.own;
+    const core = this.core;
+    const side = this.side;
+    if (own.moved) return;
+    if (!own.closedHere) {
+      own.closedHere = true;
+      core.leaveExclusive(side);
+      if (own.pending !== undefined) {
+        core.ends.clear(side, own.pending);
+        own.pending = undefined;
+      }
+      if (own.group === undefined) core.ends.addLoose(side, -1);
+      else core.ends.addToGroup(side, own.group, -1);
+      core.endsGone(side);
     }
-    if (this.closedHere) throw new ChannelClosedError(`this ${kind} is closed`);
+    core.wakeOwnWaits(side);
   }
-}
 
-/** Takes one clone out of `account`; false when the parent reclaimed it already (and gave it back). */
-function uncount(account: Int32Array<SharedArrayBuffer>): boolean {
-  let seen = Atomics.load(account, CLONES);
-  while ((seen & RECLAIMED) === 0) {
-    const was = Atomics.compareExchange(account, CLONES, seen, seen - 1);
-    if (was === seen) return true;
-    seen = was;
+  /**
+   * Disposes by closing, for `using tx = ...`.
+   *
+   * @example
+   * ```ts
+   * { using tx = sender.clone(); tx.send(1); } // closed here
+   * ```
+   */
+  [Symbol.dispose](): void {
+    this.close();
   }
-  return false;
-}
 
-export function checkValue(value: unknown): asserts value is number {
-  if (typeof value !== 'number') {
-    throw new TypeError(
-      `value must be a number (a Ptr), got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`,
-    );
+  /**
+   * The crossing protocol (docs/internals.md): moves this end into a thread. The end gets a
+   * group there, which the parent clears once the thread is done with it, whether the thread
+   * closed its ends or died holding them; if it died, the parent first repairs what it may have
+   * left half done (`ChannelCore.repairThread`).
+   */
+  [CROSSING](): Crossing {
+    const own = this.own;
+    const core = this.core;
+    const side = this.side;
+    own.ensureUsable(this.kind);
+    // The copy in the thread may be exclusive: this one must not be meanwhile.
+    core.leaveExclusive(side);
+    // A post that failed leaves its reservation here for the next one (or `close` frees it).
+    own.pending ??= core.ends.reserve(side, own.group);
+    const group = own.pending;
+    return {
+      module: import.meta.url,
+      revive: `${this.kind}.fromShared`,
+      data: { buffer: core.buffer, group: group.index, gen: group.gen } satisfies SharedEnd,
+      sent: () => {
+        own.pending = undefined;
+        own.moved = true;
+        offTaskEnd(this);
+        // The count moves into the group first, so the side never reads as having no ends.
+        core.ends.addToGroup(side, group, 1);
+        if (own.group === undefined) core.ends.addLoose(side, -1);
+        else core.ends.addToGroup(side, own.group, -1);
+        core.wakeOwnWaits(side);
+      },
+      done: (threadId: number, died?: boolean) => {
+        if (died) {
+          // Locks and waiter cells first: the ends it held are given back after, so no end of
+          // this side turns exclusive while the dead thread's lock is still taken.
+          core.repairThread(threadId);
+          for (const tag of core.ends.holders(side, group)) core.repairTag(tag);
+        }
+        if (core.ends.clear(side, group) > 0 || died) core.endsGone(side);
+      },
+    };
   }
-}
 
-export function checkTimeout(ms: unknown): asserts ms is number {
-  if (typeof ms !== 'number') throw new TypeError(`ms must be a number, got ${typeof ms}`);
-  if (Number.isNaN(ms) || ms < 0) {
-    throw new RangeError(`ms must be a number >= 0, got ${String(ms)}`);
+  /**
+   * @internal For `clone()`: counts one more end of this side, where this end is counted (a
+   * clone made in a thread joins the group of the end that moved there).
+   */
+  protected cloneOwnership(): EndOwnership {
+    const own = this.own;
+    const core = this.core;
+    own.ensureUsable(this.kind);
+    // Two ends now: this one stops being the only one before the other exists.
+    core.leaveExclusive(this.side);
+    if (own.group === undefined) {
+      core.ends.addLoose(this.side, 1);
+      return new EndOwnership();
+    }
+    if (!core.ends.addToGroup(this.side, own.group, 1)) {
+      throw new ChannelClosedError(`this ${this.kind} is closed: the task it was moved into has ended`);
+    }
+    return new EndOwnership(own.group);
+  }
+
+  /**
+   * @internal The wait of a blocking form after its first attempt found no room (no value). On
+   * a main thread it does not wait: it throws the main-thread error instead, except that a
+   * deadline already past (`recvTimeout(0)`) gives TIMED_OUT.
+   */
+  protected waitSync(attempt: () => number, deadline: number, use: BlockingUse): number {
+    const core = this.core;
+    if (!core.onMain) return core.block(attempt, this.side, deadline);
+    const status = core.settleOnMain(attempt);
+    if ((status === WOULD_BLOCK || status === BUSY) && deadline <= performance.now()) return TIMED_OUT;
+    if (status === WOULD_BLOCK) throw mainThreadWait(use.method, use.why, use.instead);
+    if (status === BUSY) throw mainThreadWait(use.method, use.busy, use.instead);
+    return status;
   }
 }

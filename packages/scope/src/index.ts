@@ -1,10 +1,11 @@
-export type { ChannelCore } from './channel-core.js';
+export type { RecvOptions } from './channel-checks.js';
+export type { ChannelCore, NumberArray } from './channel-core.js';
+export type { SharedEnd } from './end-ownership.js';
 export { AbortError, ChannelClosedError, ThreadError, TimeoutError } from './errors.js';
 export { JoinHandle } from './join-handle.js';
 export { Receiver } from './receiver.js';
 export type { ModuleTask, Scope, ScopeOptions } from './scope.js';
 export { scope } from './scope.js';
-export type { SharedEnd } from './sender.js';
 export { Sender } from './sender.js';
 export { channel, DEFAULT_CHANNEL_CAPACITY, syncChannel } from './sync-channel.js';
 export { liveThreads } from './thread.js';

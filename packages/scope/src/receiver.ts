@@ -1,74 +1,47 @@
 import { brand, isBranded, stamp } from './brand.js';
-import { ChannelCore, DISCONNECTED, OK, TIMED_OUT, WOULD_BLOCK } from './channel-core.js';
-import { checkTimeout, EndOwnership } from './channel-end.js';
-import { ChannelClosedError, TimeoutError } from './errors.js';
-import { CROSSING, type Crossing } from './runtime/crossing.js';
-import { offTaskEnd, onTaskEnd } from './runtime/thread-context.js';
-import type { SharedEnd } from './sender.js';
+import { checkInto, checkRecvOptions, checkTimeout, type RecvOptions } from './channel-checks.js';
+import { ABORTED, ChannelCore, DISCONNECTED, type NumberArray, OK, TIMED_OUT } from './channel-core.js';
+import { ChannelEnd } from './channel-end.js';
+import { EndOwnership, type SharedEnd } from './end-ownership.js';
+import { AbortError, ChannelClosedError, TimeoutError } from './errors.js';
+import type { BlockingUse } from './main-thread.js';
+import { AsyncValues, Values } from './receiver-iterators.js';
 
 const disconnected = () =>
   new ChannelClosedError('receive on an empty channel whose senders are all closed: nothing more can come');
 
-const DONE: IteratorResult<number, void> = Object.freeze({ value: undefined, done: true });
-
-/**
- * The sync iterator of a receiver: a generator's behaviour (`next`, `return`, `throw`, iterator
- * helpers where the runtime has them) without a generator's resume cost on every value, so the
- * engine can inline `next` into a `for...of` loop.
- */
-class Values {
-  readonly #core: ChannelCore;
-  readonly #own: EndOwnership;
-  readonly #pop: () => number;
-  #done = false;
-
-  constructor(core: ChannelCore, own: EndOwnership, pop: () => number) {
-    this.#core = core;
-    this.#own = own;
-    this.#pop = pop;
-  }
-
-  next(): IteratorResult<number, void> {
-    if (this.#done) return DONE;
-    let status: number;
-    try {
-      this.#own.ensureUsable('Receiver');
-      const core = this.#core;
-      status = core.tryPop();
-      if (status === WOULD_BLOCK) status = core.block(this.#pop, 'rx', Number.POSITIVE_INFINITY);
-    } catch (error) {
-      this.#done = true;
-      throw error;
-    }
-    if (status !== OK) {
-      this.#done = true;
-      return DONE;
-    }
-    return { value: this.#core.value, done: false };
-  }
-
-  return(): IteratorResult<number, void> {
-    this.#done = true;
-    return DONE;
-  }
-
-  throw(error: unknown): never {
-    this.#done = true;
-    throw error;
-  }
-
-  [Symbol.iterator](): this {
-    return this;
-  }
-
-  [Symbol.dispose](): void {
-    this.#done = true;
-  }
-}
-
-// %IteratorPrototype%: what generator objects inherit too (iterator helpers on Node 22+).
-Object.setPrototypeOf(Values.prototype, Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())));
-Object.defineProperty(Values.prototype, Symbol.toStringTag, { value: 'Generator', configurable: true });
+const EMPTY = 'the channel is empty';
+const BUSY_RECEIVER = 'another receiver is in the middle of a receive';
+const RECV: BlockingUse = {
+  method: 'recv',
+  why: EMPTY,
+  busy: BUSY_RECEIVER,
+  instead: 'await rx.recvAsync()',
+};
+const RECV_TIMEOUT: BlockingUse = {
+  method: 'recvTimeout',
+  why: EMPTY,
+  busy: BUSY_RECEIVER,
+  instead: 'await rx.recvAsync({ timeout: ms })',
+};
+const ITERATE: BlockingUse = {
+  method: 'for...of over a Receiver',
+  why: EMPTY,
+  busy: BUSY_RECEIVER,
+  instead: 'for await...of',
+};
+const RECV_MANY: BlockingUse = {
+  method: 'recvMany',
+  why: EMPTY,
+  busy: BUSY_RECEIVER,
+  instead: 'await rx.recvManyAsync(into)',
+};
+const RECV_MANY_TIMEOUT: BlockingUse = {
+  method: 'recvManyTimeout',
+  why: EMPTY,
+  busy: BUSY_RECEIVER,
+  instead: 'await rx.recvManyAsync(into, { timeout: ms })',
+};
 
 const receiverBrand = brand('Receiver');
 
@@ -76,6 +49,10 @@ const receiverBrand = brand('Receiver');
  * The receiving end of a channel. Many receivers may share a channel (`clone()`); each value goes
  * to exactly one of them. Iterating (sync in workers, `for await` anywhere) ends when the channel
  * is empty and every sender is closed.
+ *
+ * The blocking forms (`recv`, `recvTimeout`, `recvMany`, `recvManyTimeout`, `for...of`) are for
+ * worker threads. On a main thread they take what is there and never wait: where they would have
+ * to, they throw a `TypeError` naming the async form to use.
  *
  * @example
  * ```ts
@@ -88,22 +65,15 @@ const receiverBrand = brand('Receiver');
  * });
  * ```
  */
-export class Receiver {
-  static [Symbol.hasInstance](value: unknown): boolean {
+export class Receiver extends ChannelEnd {
+  static override [Symbol.hasInstance](value: unknown): boolean {
     // biome-ignore lint/complexity/noThisInStatic: `this` is a user's subclass when it is not the class itself
     return isBranded(value, receiverBrand, this, Receiver);
   }
 
-  readonly #core: ChannelCore;
-  readonly #own: EndOwnership;
-
   /** @internal Ends are made by `syncChannel`, `channel`, `clone()` and crossing into a thread. */
   constructor(core: ChannelCore, own: EndOwnership) {
-    this.#core = core;
-    this.#own = own;
-    core.initReceiver();
-    // A thread closes the ends it still holds when its task ends, as Rust drops them.
-    onTaskEnd(this, () => this.close());
+    super(core, own, 'rx');
   }
 
   /**
@@ -115,34 +85,7 @@ export class Receiver {
    * ```
    */
   static fromShared(data: SharedEnd): Receiver {
-    return new Receiver(
-      new ChannelCore(data.buffer),
-      EndOwnership.revive(data.token, data.account, data.counted ?? false),
-    );
-  }
-
-  /**
-   * The channel's capacity (0 for a rendezvous channel).
-   *
-   * @example
-   * ```ts
-   * syncChannel(0)[1].capacity; // 0
-   * ```
-   */
-  get capacity(): number {
-    return this.#core.capacity;
-  }
-
-  /**
-   * Whether this end can no longer receive: closed here, or moved into a thread.
-   *
-   * @example
-   * ```ts
-   * rx.close(); rx.closed; // true
-   * ```
-   */
-  get closed(): boolean {
-    return this.#own.moved || this.#own.closed;
+    return new Receiver(new ChannelCore(data.buffer), EndOwnership.revive(data));
   }
 
   /**
@@ -155,26 +98,37 @@ export class Receiver {
    * ```
    */
   get length(): number {
-    return this.#core.length();
+    return this.core.length();
   }
 
   /**
-   * Receives a value, blocking the thread while the channel is empty. For worker threads: on
-   * the main thread use `recvAsync`.
+   * Receives a value, blocking the thread while the channel is empty. For worker threads: on a
+   * main thread it takes a value that is there, and throws a `TypeError` (use `recvAsync`) where
+   * it would have to wait.
    *
    * @returns the next value
    * @throws ChannelClosedError when the channel is empty and every sender is closed
+   * @throws TypeError on a main thread, when the channel is empty
    * @example
    * ```ts
    * s.spawn((rx) => rx.recv() * 2, rx);
    * ```
    */
   recv(): number {
-    return this.#take(this.#receive(Number.POSITIVE_INFINITY), 0);
+    this.own.ensureUsable('Receiver');
+    const core = this.core;
+    let status = core.tryPop();
+    if (status !== OK && status !== DISCONNECTED) {
+      status = this.waitSync(this.#pop, Number.POSITIVE_INFINITY, RECV);
+    }
+    if (status === OK) return core.value;
+    throw disconnected();
   }
 
   /**
-   * Receives a value, waiting at most `ms` milliseconds (blocking, like `recv`).
+   * Receives a value, waiting at most `ms` milliseconds (blocking, like `recv`). On a main thread
+   * only `recvTimeout(0)` may find the channel empty (then `TimeoutError`); a longer wait throws
+   * a `TypeError`: use `recvAsync({ timeout: ms })` there.
    *
    * @param ms - how long to wait, >= 0
    * @throws TimeoutError when nothing came in time
@@ -186,29 +140,57 @@ export class Receiver {
    */
   recvTimeout(ms: number): number {
     checkTimeout(ms);
-    return this.#take(this.#receive(performance.now() + ms), ms);
+    this.own.ensureUsable('Receiver');
+    const core = this.core;
+    const deadline = performance.now() + ms;
+    let status = core.tryPop();
+    if (status !== OK && status !== DISCONNECTED) status = this.waitSync(this.#pop, deadline, RECV_TIMEOUT);
+    if (status === OK) return core.value;
+    if (status === TIMED_OUT) throw new TimeoutError(`recvTimeout: nothing arrived within ${ms} ms`);
+    throw disconnected();
   }
 
   /**
    * Receives a value without blocking the event loop; the process stays alive while it waits.
    *
+   * @param options - `timeout` (ms) and `signal`: stop waiting; no value is taken after that
    * @returns the next value
    * @throws ChannelClosedError (as a rejection) when empty and every sender is closed
+   * @throws TimeoutError, AbortError (as rejections) when the timeout passed or the signal aborted
    * @example
    * ```ts
    * const first = await rx.recvAsync();
+   * const next = await rx.recvAsync({ timeout: 100 });
    * ```
    */
-  async recvAsync(): Promise<number> {
-    this.#own.ensureUsable('Receiver');
-    const core = this.#core;
+  async recvAsync(options?: RecvOptions): Promise<number> {
+    const { deadline, signal } = checkRecvOptions(options);
+    this.own.ensureUsable('Receiver');
+    if (signal?.aborted) throw aborted('recvAsync', signal);
+    const core = this.core;
     let status = core.tryPop();
-    if (status === WOULD_BLOCK) status = await core.blockAsync(this.#pop, 'rx', Number.POSITIVE_INFINITY);
-    return this.#take(status, 0);
+    if (status === OK) return core.value;
+    if (status === DISCONNECTED) throw disconnected();
+    let value = 0;
+    // Another async operation of this end may run before this one resumes: keep the value here.
+    status = await core.blockAsync(
+      () => {
+        const popped = this.#pop();
+        if (popped === OK) value = core.value;
+        return popped;
+      },
+      'rx',
+      deadline,
+      signal,
+    );
+    if (status === OK) return value;
+    throw waitFailed('recvAsync', status, options, signal);
   }
 
   /**
-   * Receives a value if one is there now.
+   * Receives a value if one is there now; never waits. With several receivers it also returns
+   * `undefined` when another receiver is stopped in the middle of its receive (descheduled, or
+   * dead and not yet repaired).
    *
    * @returns the value, or `undefined` when the channel is empty
    * @throws ChannelClosedError when the channel is empty and every sender is closed
@@ -219,10 +201,108 @@ export class Receiver {
    * ```
    */
   tryRecv(): number | undefined {
-    this.#own.ensureUsable('Receiver');
-    const status = this.#core.tryPop();
-    if (status === WOULD_BLOCK) return undefined;
-    return this.#take(status, 0);
+    this.own.ensureUsable('Receiver');
+    const core = this.core;
+    const status = core.tryPop();
+    if (status === OK) return core.value;
+    if (status === DISCONNECTED) throw disconnected();
+    return undefined;
+  }
+
+  /**
+   * Waits for at least one value, then takes as many as are there, up to `into.length`, into
+   * `into` from index 0: one synchronisation for the lot. Returns how many; 0 once the channel
+   * is empty and every sender closed (as tokio's `recv_many`). Blocks the thread; for worker
+   * threads. On a main thread it takes what is there, and throws a `TypeError` (use
+   * `recvManyAsync`) when the channel is empty.
+   *
+   * @param into - a numeric typed array (`Float64Array` keeps every number exact; a
+   *   `Uint32Array` suits Ptrs), at least one long
+   * @returns how many values were written to `into`, 0 when the channel is closed and drained
+   * @example
+   * ```ts
+   * s.spawn((rx) => {
+   *   const batch = new Float64Array(1024);
+   *   let sum = 0;
+   *   for (let n = rx.recvMany(batch); n > 0; n = rx.recvMany(batch)) for (let i = 0; i < n; i++) sum += batch[i];
+   *   return sum;
+   * }, rx);
+   * ```
+   */
+  recvMany(into: NumberArray): number {
+    checkInto(into);
+    this.own.ensureUsable('Receiver');
+    const core = this.core;
+    let status = core.tryPopMany(into, 0, into.length);
+    if (status !== OK && status !== DISCONNECTED) {
+      status = this.waitSync(() => this.#popMany(into), Number.POSITIVE_INFINITY, RECV_MANY);
+    }
+    return status === OK ? core.count : 0;
+  }
+
+  /**
+   * `recvMany`, waiting at most `ms` milliseconds for the first value.
+   *
+   * @param into - a numeric typed array, at least one long
+   * @param ms - how long to wait, >= 0
+   * @returns how many values were written to `into`, 0 when the channel is closed and drained
+   * @throws TimeoutError when nothing came in time
+   * @example
+   * ```ts
+   * const n = rx.recvManyTimeout(batch, 10); // flush at least every 10 ms
+   * ```
+   */
+  recvManyTimeout(into: NumberArray, ms: number): number {
+    checkInto(into);
+    checkTimeout(ms);
+    this.own.ensureUsable('Receiver');
+    const core = this.core;
+    const deadline = performance.now() + ms;
+    let status = core.tryPopMany(into, 0, into.length);
+    if (status !== OK && status !== DISCONNECTED) {
+      status = this.waitSync(() => this.#popMany(into), deadline, RECV_MANY_TIMEOUT);
+    }
+    if (status === TIMED_OUT) throw new TimeoutError(`recvManyTimeout: nothing arrived within ${ms} ms`);
+    return status === OK ? core.count : 0;
+  }
+
+  /**
+   * `recvMany` without blocking the event loop: awaits the first value, then takes what is
+   * there. The process stays alive while it waits.
+   *
+   * @param into - a numeric typed array, at least one long
+   * @param options - `timeout` (ms) and `signal`: stop waiting; nothing is taken after that
+   * @returns how many values were written to `into`, 0 when the channel is closed and drained
+   * @throws TimeoutError, AbortError (as rejections) when the timeout passed or the signal aborted
+   * @example
+   * ```ts
+   * const batch = new Float64Array(4096);
+   * for (let n = await rx.recvManyAsync(batch); n > 0; n = await rx.recvManyAsync(batch)) use(batch, n);
+   * ```
+   */
+  async recvManyAsync(into: NumberArray, options?: RecvOptions): Promise<number> {
+    checkInto(into);
+    const { deadline, signal } = checkRecvOptions(options);
+    this.own.ensureUsable('Receiver');
+    if (signal?.aborted) throw aborted('recvManyAsync', signal);
+    const core = this.core;
+    let status = core.tryPopMany(into, 0, into.length);
+    if (status === OK) return core.count;
+    if (status === DISCONNECTED) return 0;
+    let count = 0;
+    status = await core.blockAsync(
+      () => {
+        const popped = this.#popMany(into);
+        if (popped === OK) count = core.count;
+        return popped;
+      },
+      'rx',
+      deadline,
+      signal,
+    );
+    if (status === OK) return count;
+    if (status === DISCONNECTED) return 0;
+    throw waitFailed('recvManyAsync', status, options, signal);
   }
 
   /**
@@ -235,42 +315,14 @@ export class Receiver {
    * ```
    */
   clone(): Receiver {
-    this.#own.ensureUsable('Receiver');
-    const core = this.#core;
-    // Two receivers now: this one stops being the only one before the other exists.
-    core.leaveExclusiveReceiver();
-    core.addReceiver();
-    // In a thread, counted against the end that moved in (the parent gives it back if the thread
-    // is terminated or exits before closing it).
-    return new Receiver(new ChannelCore(core.buffer), this.#own.forClone());
-  }
-
-  /**
-   * Closes this end; closing twice, or a moved end, does nothing. When the last receiver closes,
-   * senders fail with `ChannelClosedError`.
-   *
-   * @example
-   * ```ts
-   * rx.close();
-   * ```
-   */
-  close(): void {
-    offTaskEnd(this);
-    if (this.#own.moved) return;
-    this.#core.leaveExclusiveReceiver();
-    if (this.#own.claimClose()) this.#core.dropReceiver();
-    // A wait of this end still pending (`recvAsync` not awaited) fails now.
-    this.#core.wakeOwnWaits('rx');
-  }
-
-  /** Disposes by closing, for `using rx = ...`. */
-  [Symbol.dispose](): void {
-    this.close();
+    const own = this.cloneOwnership();
+    return new Receiver(new ChannelCore(this.core.buffer), own);
   }
 
   /**
    * Blocking iteration (workers): yields each value until the channel is empty and every sender
-   * is closed.
+   * is closed. On a main thread it yields what is there and throws a `TypeError` (use
+   * `for await`) where it would have to wait.
    *
    * @example
    * ```ts
@@ -278,7 +330,8 @@ export class Receiver {
    * ```
    */
   [Symbol.iterator](): Generator<number, void, undefined> {
-    return new Values(this.#core, this.#own, this.#pop) as unknown as Generator<number, void, undefined>;
+    const wait = () => this.waitSync(this.#pop, Number.POSITIVE_INFINITY, ITERATE);
+    return new Values(this.core, this.own, wait) as unknown as Generator<number, void, undefined>;
   }
 
   /**
@@ -290,62 +343,51 @@ export class Receiver {
    * for await (const p of rx) console.log(herd.memory.str(p));
    * ```
    */
-  async *[Symbol.asyncIterator](): AsyncGenerator<number, void, undefined> {
-    const core = this.#core;
-    for (;;) {
-      this.#own.ensureUsable('Receiver');
-      let status = core.tryPop();
-      if (status === WOULD_BLOCK) status = await core.blockAsync(this.#pop, 'rx', Number.POSITIVE_INFINITY);
-      if (status === DISCONNECTED) return;
-      yield this.#take(status, 0);
-    }
-  }
-
-  /** The crossing protocol: moves this end into a thread. */
-  [CROSSING](): Crossing {
-    this.#own.ensureUsable('Receiver');
-    const own = this.#own;
-    const core = this.#core;
-    // The copy in the thread starts from what is in shared memory: publish this end's position.
-    core.leaveExclusiveReceiver();
-    return {
-      module: import.meta.url,
-      revive: 'Receiver.fromShared',
-      data: { buffer: core.buffer, token: own.cell.buffer, ...own.crossingData() } satisfies SharedEnd,
-      sent: () => {
-        own.moved = true;
-        offTaskEnd(this);
-        core.wakeOwnWaits('rx');
-      },
-      done: () => {
-        // The moved end, and the clones made from it in the thread and left open there (a
-        // terminated thread, or one that called process.exit, closed none of them).
-        if (own.claimClose()) core.dropReceiver();
-        const left = own.reclaimClones();
-        if (left > 0) core.dropReceiver(left);
-      },
+  [Symbol.asyncIterator](): AsyncGenerator<number, void, undefined> {
+    const core = this.core;
+    const wait = async (): Promise<IteratorResult<number, void>> => {
+      let value = 0;
+      const status = await core.blockAsync(
+        () => {
+          const popped = this.#pop();
+          if (popped === OK) value = core.value;
+          return popped;
+        },
+        'rx',
+        Number.POSITIVE_INFINITY,
+      );
+      return status === OK ? { value, done: false } : { value: undefined, done: true };
     };
-  }
-
-  #receive(deadline: number): number {
-    this.#own.ensureUsable('Receiver');
-    const core = this.#core;
-    const status = core.tryPop();
-    if (status !== WOULD_BLOCK) return status;
-    return core.block(this.#pop, 'rx', deadline);
+    return new AsyncValues(core, this.own, wait) as unknown as AsyncGenerator<number, void, undefined>;
   }
 
   /** A retry while blocked: the end may have been closed or moved meanwhile (async forms). */
   readonly #pop = (): number => {
-    this.#own.ensureUsable('Receiver');
-    return this.#core.tryPop();
+    this.own.ensureUsable('Receiver');
+    return this.core.tryPop();
   };
 
-  #take(status: number, ms: number): number {
-    if (status === OK) return this.#core.value;
-    if (status === TIMED_OUT) throw new TimeoutError(`recvTimeout: nothing arrived within ${ms} ms`);
-    throw disconnected();
+  #popMany(into: NumberArray): number {
+    this.own.ensureUsable('Receiver');
+    return this.core.tryPopMany(into, 0, into.length);
   }
 }
 
 stamp(Receiver, receiverBrand);
+
+function aborted(method: string, signal: AbortSignal): AbortError {
+  return new AbortError(`${method} was aborted`, { cause: signal.reason });
+}
+
+/** The rejection of an async receive that stopped waiting. */
+function waitFailed(
+  method: string,
+  status: number,
+  options: RecvOptions | undefined,
+  signal: AbortSignal | undefined,
+): Error {
+  if (status === TIMED_OUT)
+    return new TimeoutError(`${method}: nothing arrived within ${options?.timeout} ms`);
+  if (status === ABORTED && signal !== undefined) return aborted(method, signal);
+  return disconnected();
+}

@@ -1,31 +1,37 @@
 import { brand, isBranded, stamp } from './brand.js';
-import { ChannelCore, DISCONNECTED, OK, WOULD_BLOCK } from './channel-core.js';
-import { checkValue, EndOwnership } from './channel-end.js';
+import { checkValue, checkValues } from './channel-checks.js';
+import { BUSY, ChannelCore, DISCONNECTED, OK, WOULD_BLOCK } from './channel-core.js';
+import { ChannelEnd } from './channel-end.js';
+import { EndOwnership, type SharedEnd } from './end-ownership.js';
 import { ChannelClosedError } from './errors.js';
-import { CROSSING, type Crossing } from './runtime/crossing.js';
-import { offTaskEnd, onTaskEnd } from './runtime/thread-context.js';
-
-/**
- * What a moved end carries into a thread.
- *
- * @example
- * ```ts
- * // in the thread, the crossing protocol revives the end from its SharedEnd:
- * const tx = Sender.fromShared(data);
- * ```
- */
-export interface SharedEnd {
-  buffer: SharedArrayBuffer;
-  /** The moved end's ownership token (its CLOSED word, then the count of clones made from it). */
-  token: SharedArrayBuffer;
-  /** When the end was itself in a thread: the token its clones are counted in. */
-  account?: SharedArrayBuffer;
-  /** Whether the end's own count is one of `account`'s clones. */
-  counted?: boolean;
-}
+import { type BlockingUse, mainThreadWait } from './main-thread.js';
 
 const closedByReceivers = () =>
   new ChannelClosedError('send on a channel whose receivers are all closed: nobody can receive the value');
+
+/** A `ChannelClosedError` of a batch send, with `sent`: how many values went through first. */
+function closedMidBatch(method: string, sent: number, total: number): ChannelClosedError {
+  const error = new ChannelClosedError(
+    `${method}: every receiver closed after ${sent} of the ${total} values were sent`,
+  );
+  // An own property, so it also crosses back from a thread with the error.
+  (error as ChannelClosedError & { sent: number }).sent = sent;
+  return error;
+}
+
+const SEND: BlockingUse = {
+  method: 'send',
+  why: 'the channel is full',
+  busy: 'another sender is in the middle of a send',
+  instead: 'await tx.sendAsync(value)',
+};
+const SEND_MANY: BlockingUse = {
+  method: 'sendMany',
+  why: 'the channel has no room for all the values',
+  busy: 'another sender is in the middle of a send',
+  instead: 'await tx.sendManyAsync(values)',
+};
+const RENDEZVOUS = 'on a rendezvous channel every send waits for a receiver to take the value';
 
 const senderBrand = brand('Sender');
 
@@ -33,6 +39,9 @@ const senderBrand = brand('Sender');
  * The sending end of a channel made by `syncChannel` or `channel`. Passing it to `s.spawn` moves
  * it into the thread (this copy is then spent); `clone()` first to keep one. A thread that ends
  * closes the ends it still holds; on the main thread, `close()` it when done so receivers' loops end.
+ *
+ * The blocking forms (`send`, `sendMany`) are for worker threads. On a main thread they never
+ * wait: where they would have to, they throw a `TypeError` naming the async form to use.
  *
  * @example
  * ```ts
@@ -43,22 +52,15 @@ const senderBrand = brand('Sender');
  * });
  * ```
  */
-export class Sender {
-  static [Symbol.hasInstance](value: unknown): boolean {
+export class Sender extends ChannelEnd {
+  static override [Symbol.hasInstance](value: unknown): boolean {
     // biome-ignore lint/complexity/noThisInStatic: `this` is a user's subclass when it is not the class itself
     return isBranded(value, senderBrand, this, Sender);
   }
 
-  readonly #core: ChannelCore;
-  readonly #own: EndOwnership;
-
   /** @internal Ends are made by `syncChannel`, `channel`, `clone()` and crossing into a thread. */
   constructor(core: ChannelCore, own: EndOwnership) {
-    this.#core = core;
-    this.#own = own;
-    core.initSender();
-    // A thread closes the ends it still holds when its task ends, as Rust drops them.
-    onTaskEnd(this, () => this.close());
+    super(core, own, 'tx');
   }
 
   /**
@@ -70,42 +72,17 @@ export class Sender {
    * ```
    */
   static fromShared(data: SharedEnd): Sender {
-    return new Sender(
-      new ChannelCore(data.buffer),
-      EndOwnership.revive(data.token, data.account, data.counted ?? false),
-    );
-  }
-
-  /**
-   * The channel's capacity (0 for a rendezvous channel).
-   *
-   * @example
-   * ```ts
-   * syncChannel(4)[0].capacity; // 4
-   * ```
-   */
-  get capacity(): number {
-    return this.#core.capacity;
-  }
-
-  /**
-   * Whether this end can no longer send: closed here, or moved into a thread.
-   *
-   * @example
-   * ```ts
-   * tx.close(); tx.closed; // true
-   * ```
-   */
-  get closed(): boolean {
-    return this.#own.moved || this.#own.closed;
+    return new Sender(new ChannelCore(data.buffer), EndOwnership.revive(data));
   }
 
   /**
    * Sends a number, blocking the thread while the channel is full; on a rendezvous channel,
-   * until a receiver took it. For worker threads: on the main thread use `sendAsync`.
+   * until a receiver took it. For worker threads: on a main thread it sends only if there is
+   * room now, and throws a `TypeError` (use `sendAsync`) where it would have to wait.
    *
    * @param value - any number, typically a Ptr
    * @throws ChannelClosedError when every receiver is closed, or this end is closed or moved
+   * @throws TypeError on a main thread, when it would have to wait
    * @example
    * ```ts
    * s.spawn((tx) => { tx.send(42); }, tx);
@@ -113,10 +90,13 @@ export class Sender {
    */
   send(value: number): void {
     checkValue(value);
-    this.#own.ensureUsable('Sender');
-    const core = this.#core;
+    this.own.ensureUsable('Sender');
+    const core = this.core;
+    if (core.capacity === 0 && core.onMain) throw mainThreadWait('send', RENDEZVOUS, SEND.instead);
     let status = core.tryPush(value);
-    if (status === WOULD_BLOCK) status = core.block(() => this.#push(value), 'tx', Number.POSITIVE_INFINITY);
+    if (status !== OK && status !== DISCONNECTED) {
+      status = this.waitSync(() => this.#push(value), Number.POSITIVE_INFINITY, SEND);
+    }
     if (status === DISCONNECTED) throw closedByReceivers();
     if (core.capacity === 0) {
       if (core.block(() => this.#pickup(), 'tx', Number.POSITIVE_INFINITY) !== OK) throw closedByReceivers();
@@ -137,10 +117,10 @@ export class Sender {
    */
   async sendAsync(value: number): Promise<void> {
     checkValue(value);
-    this.#own.ensureUsable('Sender');
-    const core = this.#core;
+    this.own.ensureUsable('Sender');
+    const core = this.core;
     let status = core.tryPush(value);
-    if (status === WOULD_BLOCK) {
+    if (status !== OK && status !== DISCONNECTED) {
       status = await core.blockAsync(() => this.#push(value), 'tx', Number.POSITIVE_INFINITY);
     }
     if (status === DISCONNECTED) throw closedByReceivers();
@@ -151,8 +131,9 @@ export class Sender {
   }
 
   /**
-   * Sends a number if there is room now. On a rendezvous channel there is room only while a
-   * receiver is waiting.
+   * Sends a number if there is room now; never waits. On a rendezvous channel there is room
+   * only while a receiver is waiting. With several senders it also returns false when another
+   * sender is stopped in the middle of its send (descheduled, or dead and not yet repaired).
    *
    * @param value - any number, typically a Ptr
    * @returns true when sent, false when the channel is full
@@ -164,8 +145,8 @@ export class Sender {
    */
   trySend(value: number): boolean {
     checkValue(value);
-    this.#own.ensureUsable('Sender');
-    const core = this.#core;
+    this.own.ensureUsable('Sender');
+    const core = this.core;
     if (core.capacity === 0 && !core.receiverWaiting()) {
       if (core.receivers() === 0) throw closedByReceivers();
       return false;
@@ -173,6 +154,97 @@ export class Sender {
     const status = core.tryPush(value);
     if (status === DISCONNECTED) throw closedByReceivers();
     return status === OK;
+  }
+
+  /**
+   * Sends every number of `values`, in order, taking whatever room there is at each step: one
+   * synchronisation per run of values rather than per value. Blocks while the channel is full;
+   * for worker threads. On a main thread it sends all of them at once if they all fit now, and
+   * otherwise sends none and throws a `TypeError` (use `sendManyAsync`).
+   *
+   * Values of one `sendMany` stay in order, and another sender's values may come between runs.
+   *
+   * @param values - numbers (a typed array, or an array of numbers)
+   * @throws ChannelClosedError when every receiver is closed; its `sent` property says how many
+   *   of `values` were sent before (they will be received: only the rest were not sent)
+   * @throws TypeError when `values` is not an array-like of numbers; on a main thread, when it would wait
+   * @example
+   * ```ts
+   * s.spawn((tx) => { tx.sendMany(new Float64Array([1, 2, 3])); }, tx);
+   * ```
+   */
+  sendMany(values: ArrayLike<number>): void {
+    checkValues(values);
+    this.own.ensureUsable('Sender');
+    const core = this.core;
+    const total = values.length;
+    if (total === 0) return;
+    if (core.onMain) {
+      if (core.capacity === 0) throw mainThreadWait('sendMany', RENDEZVOUS, SEND_MANY.instead);
+      // All or nothing: it may not wait half-way, and a partial send would leave the caller
+      // with the rest to send some other way.
+      const status = core.settleOnMain(() => this.#pushMany(values, 0, true));
+      if (status === DISCONNECTED) throw closedMidBatch('sendMany', 0, total);
+      if (status === BUSY) throw mainThreadWait('sendMany', SEND_MANY.busy, SEND_MANY.instead);
+      if (status !== OK) throw mainThreadWait('sendMany', SEND_MANY.why, SEND_MANY.instead);
+      return;
+    }
+    let sent = 0;
+    while (sent < total) {
+      const from = sent;
+      let status = core.tryPushMany(values, from, false);
+      if (status !== OK && status !== DISCONNECTED) {
+        status = core.block(() => this.#pushMany(values, from, false), 'tx', Number.POSITIVE_INFINITY);
+      }
+      if (status === DISCONNECTED) throw closedMidBatch('sendMany', sent, total);
+      sent += core.count;
+    }
+    if (core.capacity === 0 && core.block(() => this.#pickup(), 'tx', Number.POSITIVE_INFINITY) !== OK) {
+      throw closedMidBatch('sendMany', total - 1, total);
+    }
+  }
+
+  /**
+   * `sendMany` without blocking the event loop: awaits room as it goes. The process stays alive
+   * while it waits.
+   *
+   * @param values - numbers (a typed array, or an array of numbers)
+   * @throws ChannelClosedError (as a rejection) when every receiver is closed, with `sent`
+   * @example
+   * ```ts
+   * await tx.sendManyAsync([1, 2, 3]);
+   * tx.close();
+   * ```
+   */
+  async sendManyAsync(values: ArrayLike<number>): Promise<void> {
+    checkValues(values);
+    this.own.ensureUsable('Sender');
+    const core = this.core;
+    const total = values.length;
+    let sent = 0;
+    while (sent < total) {
+      const from = sent;
+      let status = core.tryPushMany(values, from, false);
+      let count = core.count;
+      if (status !== OK && status !== DISCONNECTED) {
+        // Another async operation of this end may run before this one resumes: keep the count here.
+        status = await core.blockAsync(
+          () => {
+            const pushed = this.#pushMany(values, from, false);
+            count = core.count;
+            return pushed;
+          },
+          'tx',
+          Number.POSITIVE_INFINITY,
+        );
+      }
+      if (status === DISCONNECTED) throw closedMidBatch('sendManyAsync', sent, total);
+      sent += count;
+    }
+    if (core.capacity === 0 && total > 0) {
+      const taken = await core.blockAsync(() => this.#pickup(), 'tx', Number.POSITIVE_INFINITY);
+      if (taken !== OK) throw closedMidBatch('sendManyAsync', total - 1, total);
+    }
   }
 
   /**
@@ -185,77 +257,26 @@ export class Sender {
    * ```
    */
   clone(): Sender {
-    this.#own.ensureUsable('Sender');
-    const core = this.#core;
-    // Two senders now: this one stops being the only one before the other exists.
-    core.leaveExclusiveSender();
-    core.addSender();
-    // In a thread, counted against the end that moved in (the parent gives it back if the thread
-    // is terminated or exits before closing it).
-    return new Sender(new ChannelCore(core.buffer), this.#own.forClone());
-  }
-
-  /**
-   * Closes this end; closing twice, or a moved end, does nothing. When the last sender closes,
-   * receivers drain what is left and then see the channel as disconnected.
-   *
-   * @example
-   * ```ts
-   * tx.send(1);
-   * tx.close();
-   * ```
-   */
-  close(): void {
-    offTaskEnd(this);
-    if (this.#own.moved) return;
-    this.#core.leaveExclusiveSender();
-    if (this.#own.claimClose()) this.#core.dropSender();
-    // A wait of this end still pending (`sendAsync` not awaited) fails now.
-    this.#core.wakeOwnWaits('tx');
-  }
-
-  /** Disposes by closing, for `using tx = ...`. */
-  [Symbol.dispose](): void {
-    this.close();
-  }
-
-  /** The crossing protocol: moves this end into a thread. */
-  [CROSSING](): Crossing {
-    this.#own.ensureUsable('Sender');
-    const own = this.#own;
-    const core = this.#core;
-    // The copy in the thread starts from what is in shared memory: publish this end's position.
-    core.leaveExclusiveSender();
-    return {
-      module: import.meta.url,
-      revive: 'Sender.fromShared',
-      data: { buffer: core.buffer, token: own.cell.buffer, ...own.crossingData() } satisfies SharedEnd,
-      sent: () => {
-        own.moved = true;
-        offTaskEnd(this);
-        core.wakeOwnWaits('tx');
-      },
-      done: () => {
-        // The moved end, and the clones made from it in the thread and left open there (a
-        // terminated thread, or one that called process.exit, closed none of them).
-        if (own.claimClose()) core.dropSender();
-        const left = own.reclaimClones();
-        if (left > 0) core.dropSender(left);
-      },
-    };
+    const own = this.cloneOwnership();
+    return new Sender(new ChannelCore(this.core.buffer), own);
   }
 
   /** A retry while blocked: the end may have been closed or moved meanwhile (async forms). */
   #push(value: number): number {
-    this.#own.ensureUsable('Sender');
-    return this.#core.tryPush(value);
+    this.own.ensureUsable('Sender');
+    return this.core.tryPush(value);
+  }
+
+  #pushMany(values: ArrayLike<number>, from: number, all: boolean): number {
+    this.own.ensureUsable('Sender');
+    return this.core.tryPushMany(values, from, all);
   }
 
   /** A rendezvous send waiting for a receiver to take its value; fails if this end closed meanwhile. */
   #pickup(): number {
-    const core = this.#core;
+    const core = this.core;
     if (core.lastPushTaken()) return OK;
-    this.#own.ensureUsable('Sender');
+    this.own.ensureUsable('Sender');
     return core.receivers() === 0 ? DISCONNECTED : WOULD_BLOCK;
   }
 }

@@ -1,6 +1,7 @@
+import { show } from './channel-checks.js';
 import { ChannelCore } from './channel-core.js';
-import { EndOwnership } from './channel-end.js';
 import { MAX_CAPACITY } from './channel-layout.js';
+import { EndOwnership } from './end-ownership.js';
 import { Receiver } from './receiver.js';
 import { Sender } from './sender.js';
 
@@ -33,11 +34,7 @@ export const DEFAULT_CHANNEL_CAPACITY = 65_536;
  * ```
  */
 export function syncChannel(capacity: number): [Sender, Receiver] {
-  if (typeof capacity !== 'number') {
-    throw new TypeError(
-      `capacity must be a number, got ${typeof capacity === 'string' ? JSON.stringify(capacity) : String(capacity)}`,
-    );
-  }
+  if (typeof capacity !== 'number') throw new TypeError(`capacity must be a number, got ${show(capacity)}`);
   if (!Number.isInteger(capacity) || capacity < 0 || capacity > MAX_CAPACITY) {
     throw new RangeError(`capacity must be an integer from 0 to ${MAX_CAPACITY}, got ${capacity}`);
   }
@@ -51,8 +48,8 @@ export function syncChannel(capacity: number): [Sender, Receiver] {
 
 /**
  * A channel for when no particular bound matters: a `syncChannel` of a large capacity (65,536
- * values by default, ~768 KiB), since shared memory cannot grow without bound. Senders only
- * wait if receivers fall that far behind.
+ * values by default: 512 KiB of 8-byte slots, plus a 4.4 KiB control block), since shared
+ * memory cannot grow without bound. Senders only wait if receivers fall that far behind.
  *
  * @param capacity - defaults to `DEFAULT_CHANNEL_CAPACITY`
  * @returns `[sender, receiver]`

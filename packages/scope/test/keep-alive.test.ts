@@ -13,6 +13,11 @@ describe('awaiting a channel', () => {
     expect(stdout.trim()).toBe('received 42');
   });
 
+  it('should keep the process alive until recvManyAsync settles', async () => {
+    const { stdout } = await run(process.execPath, [script, 'recvManyAsync']);
+    expect(stdout.trim()).toBe('received 42');
+  });
+
   it('should keep the process alive through for await until the senders close', async () => {
     const { stdout } = await run(process.execPath, [script, 'iterate']);
     expect(stdout.trim()).toBe('iterated 42');

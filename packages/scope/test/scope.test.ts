@@ -198,7 +198,7 @@ describe('scope', () => {
   it('should reject with a TimeoutError the body threw itself, after its threads ended', async () => {
     expect(await settles('body-timeout')).toEqual({
       name: 'TimeoutError',
-      message: 'recvTimeout: nothing arrived within 1 ms',
+      message: 'recvAsync: nothing arrived within 1 ms',
       timeoutError: true,
       same: true,
       threadRan: 1,

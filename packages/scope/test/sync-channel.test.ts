@@ -36,6 +36,7 @@ describe('syncChannel', () => {
   it('should reject a value that is not a number', () => {
     const [tx] = syncChannel(1);
     expect(() => tx.trySend('1' as never)).toThrow(new TypeError('value must be a number (a Ptr), got "1"'));
+    expect(() => tx.send(10n as never)).toThrow(new TypeError('value must be a number (a Ptr), got 10n'));
     expect(() => tx.send(undefined as never)).toThrow(TypeError);
   });
 
@@ -82,6 +83,8 @@ describe('syncChannel', () => {
     expect(() => rx.recv()).toThrow(ChannelClosedError);
     await expect(rx.recvAsync()).rejects.toThrow(ChannelClosedError);
     expect([...rx]).toEqual([]);
+    expect(rx.recvMany(new Float64Array(3))).toBe(0);
+    expect(await rx.recvManyAsync(new Float64Array(3))).toBe(0);
   });
 
   it('should end sync and async iteration after the values left when senders close', async () => {
@@ -121,14 +124,40 @@ describe('syncChannel', () => {
     expect(rx.tryRecv()).toBe(9);
   });
 
-  it('should time out recvTimeout with a TimeoutError and reject a bad ms', () => {
+  it('should time out recvTimeout(0) with a TimeoutError and reject a bad ms', () => {
     const [tx, rx] = syncChannel(1);
-    expect(() => rx.recvTimeout(5)).toThrow(TimeoutError);
+    expect(() => rx.recvTimeout(0)).toThrow(TimeoutError);
     expect(() => rx.recvTimeout(-1)).toThrow(new RangeError('ms must be a number >= 0, got -1'));
+    expect(() => rx.recvTimeout('5' as never)).toThrow(new TypeError('ms must be a number, got "5"'));
     tx.trySend(4);
     expect(rx.recvTimeout(5)).toBe(4);
     tx.close();
     expect(() => rx.recvTimeout(5)).toThrow(ChannelClosedError);
+  });
+
+  it('should time out recvAsync and recvManyAsync given a timeout, and take nothing after', async () => {
+    const [tx, rx] = syncChannel(2);
+    await expect(rx.recvAsync({ timeout: 5 })).rejects.toThrow(
+      new TimeoutError('recvAsync: nothing arrived within 5 ms'),
+    );
+    await expect(rx.recvManyAsync(new Float64Array(4), { timeout: 0 })).rejects.toThrow(TimeoutError);
+    tx.trySend(1);
+    expect(await rx.recvAsync({ timeout: 5 })).toBe(1);
+    await expect(rx.recvAsync({ timeout: -1 })).rejects.toThrow(RangeError);
+    await expect(rx.recvAsync({ signal: 'no' as never })).rejects.toThrow(TypeError);
+  });
+
+  it('should stop recvAsync and recvManyAsync when their signal aborts, losing no value', async () => {
+    const [tx, rx] = syncChannel(2);
+    const controller = new AbortController();
+    const received = rx.recvAsync({ signal: controller.signal });
+    const batch = rx.recvManyAsync(new Float64Array(2), { signal: controller.signal });
+    controller.abort(new Error('enough'));
+    await expect(received).rejects.toMatchObject({ name: 'AbortError', cause: new Error('enough') });
+    await expect(batch).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(rx.recvAsync({ signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    tx.trySend(8);
+    expect(rx.tryRecv()).toBe(8);
   });
 
   it('should wake recvAsync and sendAsync waiting on the main thread', async () => {
@@ -148,6 +177,37 @@ describe('syncChannel', () => {
     const received = rx.recvAsync();
     setTimeout(() => tx.close(), 5);
     await expect(received).rejects.toThrow(ChannelClosedError);
+  });
+
+  it('should give values to next() calls made while one waits, in the order of the calls', async () => {
+    const [tx, rx] = syncChannel(4);
+    const values = rx[Symbol.asyncIterator]();
+    const calls = [values.next(), values.next(), values.next()];
+    setTimeout(() => {
+      tx.trySend(1);
+      tx.trySend(2);
+      tx.close();
+    }, 5);
+    expect(await Promise.all(calls)).toEqual([
+      { value: 1, done: false },
+      { value: 2, done: false },
+      { value: undefined, done: true },
+    ]);
+    expect(Object.prototype.toString.call(values)).toBe('[object AsyncGenerator]');
+    expect(values[Symbol.asyncIterator]()).toBe(values);
+  });
+
+  it('should let a rendezvous trySend see a receiver waiting even past the waiter cells', async () => {
+    const [tx, rx] = syncChannel(0);
+    const aborts = Array.from({ length: 20 }, () => new AbortController());
+    const pending = aborts.map((a) => rx.recvAsync({ signal: a.signal }));
+    const last = pending.pop()!;
+    for (const a of aborts.slice(0, -1)) a.abort();
+    await Promise.allSettled(pending);
+    // The last receiver had no cell while 19 others held the 16 there are; it takes one that came
+    // free on its next look.
+    while (!tx.trySend(7)) await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(await last).toBe(7);
   });
 
   it('should reuse its slots lap after lap', () => {
