@@ -58,6 +58,11 @@ export class ThreadError extends Error {
  */
 export class ChannelClosedError extends Error {
   override readonly name = 'ChannelClosedError';
+  /**
+   * For a batch send (`sendMany`, `sendManyAsync`) that every receiver closed in the middle of:
+   * how many of its values were sent before (those will be received; the rest were not sent).
+   */
+  declare sent?: number;
 
   static override [Symbol.hasInstance](value: unknown): boolean {
     // biome-ignore lint/complexity/noThisInStatic: `this` is a user's subclass when it is not the class itself

@@ -15,7 +15,7 @@ function closedMidBatch(method: string, sent: number, total: number): ChannelClo
     `${method}: every receiver closed after ${sent} of the ${total} values were sent`,
   );
   // An own property, so it also crosses back from a thread with the error.
-  (error as ChannelClosedError & { sent: number }).sent = sent;
+  error.sent = sent;
   return error;
 }
 
