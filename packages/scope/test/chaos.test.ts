@@ -1,5 +1,5 @@
 import { Herd } from '@herd/herd';
-import { AbortError, liveThreads, scope } from '@herd/scope';
+import { AbortError, liveThreads, type Sender, scope, syncChannel } from '@herd/scope';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -39,6 +39,35 @@ function allocateRecords(
     }
     bump.release();
   }
+  return made;
+}
+
+/**
+ * What a producer of the channel chaos does: allocate a record in the herd (who wrote it, its
+ * number), send its Ptr, count it as sent once `send` returned; until `control[0]` says stop or it
+ * is terminated. `sent[thread]` is how many of its sends returned.
+ */
+function produceRecords(
+  herd: Herd,
+  tx: Sender,
+  sent: Int32Array,
+  control: Int32Array,
+  thread: number,
+): number {
+  let made = 0;
+  Atomics.add(control, 1, 1);
+  while (Atomics.load(control, 0) === 0) {
+    const bump = herd.get();
+    for (let k = 0; k < 8; k++, made++) {
+      const p = bump.alloc(16, 8);
+      bump.memory.u32[p >>> 2] = thread;
+      bump.memory.u32[(p >>> 2) + 1] = made;
+      tx.send(p);
+      Atomics.store(sent, thread, made + 1);
+    }
+    bump.release();
+  }
+  tx.close();
   return made;
 }
 
@@ -108,6 +137,79 @@ describe('chaos: threads terminated at random points', () => {
           herd.scoped((bump) => bump.allocStr('after the chaos'));
           herd.reset();
           await sleep(0);
+        },
+      ),
+      { numRuns: 6 },
+    );
+  }, 120_000);
+
+  it('should deliver every committed value once and keep the survivors going, through the channel and the herd', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 4, maxLength: 4 }),
+        async (killAfterMs) => {
+          const threads = killAfterMs.length;
+          const herd = new Herd({ maxBytes: 256 << 20, chunkSize: 4096, maxMembers: 64 });
+          const sent = new Int32Array(new SharedArrayBuffer(threads * 4));
+          const control = new Int32Array(new SharedArrayBuffer(8));
+          const [tx, rx] = syncChannel(256);
+          const controllers = killAfterMs.map(() => new AbortController());
+          const runs = killAfterMs.map(async (_, thread) => {
+            try {
+              return await scope(
+                (s) => s.spawn(produceRecords, herd, tx.clone(), sent, control, thread).join(),
+                {
+                  signal: controllers[thread]!.signal,
+                },
+              );
+            } catch (error) {
+              if (!(error instanceof AbortError)) throw error;
+              return 'terminated';
+            }
+          });
+          tx.close();
+          // The main thread consumes the whole time: every Ptr it takes, by who made it.
+          const received: number[][] = Array.from({ length: threads }, () => []);
+          let wrong = 0;
+          const consumed = (async () => {
+            const batch = new Float64Array(64);
+            for (let n = await rx.recvManyAsync(batch); n > 0; n = await rx.recvManyAsync(batch)) {
+              for (let k = 0; k < n; k++) {
+                const p = batch[k]!;
+                const thread = herd.memory.u32[p >>> 2]!;
+                if (thread >= threads) wrong++;
+                else received[thread]!.push(herd.memory.u32[(p >>> 2) + 1]!);
+              }
+            }
+          })();
+          while (Atomics.load(control, 1) < threads) await sleep(1);
+          await Promise.all(
+            killAfterMs.map(async (ms, thread) => {
+              if (thread % 2 !== 0) return;
+              await sleep(ms);
+              controllers[thread]!.abort();
+            }),
+          );
+          await sleep(5);
+          Atomics.store(control, 0, 1);
+          const outcomes = await Promise.all(runs);
+          // Every sender is gone now, killed or done: the consumer drains and ends.
+          await consumed;
+          expect(wrong).toBe(0);
+          for (let thread = 0; thread < threads; thread++) {
+            const got = received[thread]!;
+            // Each producer's values arrive once, in order: a prefix of what it made.
+            expect(got.every((made, k) => made === k)).toBe(true);
+            if (thread % 2 === 1) {
+              expect(outcomes[thread]).toBe(got.length);
+            } else {
+              // A victim's last send may have gone through without its count being written.
+              expect(got.length - Atomics.load(sent, thread)).toBeGreaterThanOrEqual(0);
+              expect(got.length - Atomics.load(sent, thread)).toBeLessThanOrEqual(1);
+            }
+          }
+          expect(herd.leased()).toBe(0);
+          herd.reset();
         },
       ),
       { numRuns: 6 },
