@@ -68,12 +68,11 @@ export interface Scope {
   /**
    * Starts a thread running `fn(...args)`. `fn` crosses as source: it sees only its parameters
    * and globals. Arguments cross by structured clone; a Herd, a Sender, a Receiver and
-   * SharedArrayBuffers cross live (channel ends move: the parent's copy is spent).
+   * SharedArrayBuffers cross live (channel ends move: the parent's copy is spent). The
+   * function's parameters take their types from the arguments: `s.spawn((herd, tx) => …, herd, tx)`
+   * types `herd` as a `Herd` and `tx` as a `Sender`.
    */
-  spawn<F extends (...args: any[]) => unknown>(
-    fn: F,
-    ...args: Parameters<F>
-  ): JoinHandle<Awaited<ReturnType<F>>>;
+  spawn<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): JoinHandle<Awaited<R>>;
   /** Starts a thread running the module task's export with `args`. */
   spawn<R = unknown>(task: ModuleTask, ...args: unknown[]): JoinHandle<R>;
 }
