@@ -2,8 +2,8 @@ import { defineConfig } from 'tsup';
 import { platformBuilds } from '../../scripts/platform-builds.js';
 
 export default defineConfig(
-  platformBuilds(
-    { index: 'src/index.ts', runtime: 'src/runtime/index.ts', worker: 'src/worker.ts' },
-    { index: 'src/index.ts', runtime: 'src/runtime/index.ts' },
-  ),
+  platformBuilds({ index: 'src/index.ts', runtime: 'src/runtime/index.ts' }, 'src/worker.ts', {
+    index: 'src/index.ts',
+    runtime: 'src/runtime/index.ts',
+  }),
 );

@@ -1,6 +1,8 @@
 // The bytes at the start of a herd's SharedArrayBuffer. The member table and GENERATION change
-// only under the lock word; CARVE moves by compare-and-swap without it; the configuration words
-// are written once, before the herd is shared.
+// under the lock word, but for `releaseThread`, which turns a dead thread's LEASED slots EMPTY
+// with a compare-and-swap each (nobody but a slot's owner changes a LEASED slot, and that owner
+// is gone); CARVE moves by compare-and-swap; the configuration words are written once, before
+// the herd is shared.
 //
 //   offset  word  field
 //   0       0     MAGIC          'HERD' (0x44524548), to recognise a herd's buffer

@@ -197,23 +197,23 @@ export class HerdState {
   /**
    * Abandons the leases owned by thread `owner`, and frees the lock if it died holding it; their
    * chunks stay carved until reset. Returns how many leases it returned.
+   *
+   * Without the lock: it runs on the main thread when a thread is seen dead, and another thread
+   * that died at the same moment may still hold the lock (its end is seen next), which the main
+   * thread must not wait for. Nothing else changes a LEASED slot but its owner, which is gone, so
+   * a compare-exchange of each of its slots from LEASED to EMPTY is enough; a lease in progress
+   * elsewhere only ever takes a slot that reads EMPTY or PARKED.
    */
   releaseThread(owner: number): number {
     const w = this.words;
     breakLock(w, owner);
-    this.lock();
-    try {
-      const gen = w[H_GENERATION]!;
-      let returned = 0;
-      for (let i = 0; i < this.maxMembers; i++) {
-        if (this.stateOf(i, gen) !== LEASED || w[slotWord(i, S_OWNER)] !== owner) continue;
-        Atomics.store(w, slotWord(i, S_STATE), EMPTY);
-        returned++;
-      }
-      return returned;
-    } finally {
-      unlock(w);
+    const gen = Atomics.load(w, H_GENERATION);
+    let returned = 0;
+    for (let i = 0; i < this.maxMembers; i++) {
+      if (this.stateOf(i, gen) !== LEASED || Atomics.load(w, slotWord(i, S_OWNER)) !== owner) continue;
+      if (Atomics.compareExchange(w, slotWord(i, S_STATE), LEASED, EMPTY) === LEASED) returned++;
     }
+    return returned;
   }
 
   /** Forgets every chunk in O(1) by moving to a new generation; refuses while members are leased. */

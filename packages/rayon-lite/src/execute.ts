@@ -7,8 +7,7 @@ import { type Crossing, decodeError } from '@herd/scope/runtime';
 import { describeValue } from './describe-value.js';
 import { AbortError, ItemError, JoinError, PoolClosedError, ThreadError } from './errors.js';
 import { type JobMemory, stopJob } from './job-memory.js';
-import type { MemoryRef } from './memory-slots.js';
-import type { Split } from './pieces.js';
+import type { MemoryLease } from './memory-slots.js';
 import type { FailureWire, Job } from './protocol.js';
 import type { ThreadPool } from './thread-pool.js';
 import { workersOf } from './thread-pool.js';
@@ -56,7 +55,7 @@ export interface CallResults {
 }
 
 /**
- * Runs one call: leases its shared memory, builds the job for it with `makeJob`, posts it to
+ * Runs one call: leases its shared memory (and says where it is in `job`), posts `job` to
  * `workerCount` workers of `pool`, waits until its pieces are done, and hands the results to
  * `assemble` — synchronously, since the memory goes back to the pool right after.
  *
@@ -65,8 +64,7 @@ export interface CallResults {
  */
 export async function execute<R>(
   pool: ThreadPool,
-  makeJob: (ref: MemoryRef) => Job,
-  { pieces, regions }: Split,
+  job: Job,
   workerCount: number,
   crossings: Crossing[],
   signal: AbortSignal | undefined,
@@ -74,34 +72,28 @@ export async function execute<R>(
 ): Promise<R> {
   checkCanStart(pool, signal);
   const workers = workersOf(pool);
-  const lease = workers.leaseMemory(pieces, regions);
+  const lease = workers.leaseMemory(job.pieces, job.regions);
+  job.memory = lease.ref.memory;
+  job.slot = lease.ref.slot;
   // The memory is free again once it is assembled and every worker has answered.
-  let holds = 2;
-  const letGo = (): void => {
-    if (--holds === 0) lease.release();
-  };
-  let job: Job;
+  const hold = new MemoryHold(lease);
   try {
-    job = makeJob(lease.ref);
-  } catch (error) {
-    lease.release();
-    throw error;
-  }
-  try {
-    const outcomes = await run(
-      workers,
-      job,
-      lease.memory.control,
-      pieces,
-      workerCount,
-      crossings,
-      signal,
-      letGo,
-    );
+    const outcomes = await run(workers, job, lease.memory.control, workerCount, crossings, signal, hold);
     const posted = collectOutcomes(outcomes, job.type);
     return assemble({ memory: lease.memory, posted });
   } finally {
-    letGo();
+    hold.letGo();
+  }
+}
+
+/** A call's memory, released when both the call's assembly and its last worker let go of it. */
+class MemoryHold {
+  #holds = 2;
+
+  constructor(readonly lease: MemoryLease) {}
+
+  letGo(): void {
+    if (--this.#holds === 0) this.lease.release();
   }
 }
 
@@ -109,31 +101,32 @@ async function run(
   workers: WorkerSet,
   job: Job,
   control: Int32Array,
-  pieces: number,
   workerCount: number,
   crossings: Crossing[],
   signal: AbortSignal | undefined,
-  onFinished: () => void,
+  hold: MemoryHold,
 ): Promise<Outcome[]> {
   let aborted = false;
-  let terminator: NodeJS.Timeout | undefined;
-  const onAbort = (): void => {
-    aborted = true;
-    stopJob(control);
-    // A piece notices the stop between items; one stuck in a callback is ended by force.
-    terminator = setTimeout(() => workers.terminateJob(job.id), ABORT_GRACE_MS);
-    terminator.unref();
-  };
-  signal?.addEventListener('abort', onAbort, { once: true });
+  let terminator: ReturnType<typeof setTimeout> | undefined;
+  const onAbort =
+    signal &&
+    ((): void => {
+      aborted = true;
+      stopJob(control);
+      // A piece notices the stop between items; one stuck in a callback is ended by force.
+      terminator = setTimeout(() => workers.terminateJob(job.id), ABORT_GRACE_MS);
+      (terminator as { unref?: () => void }).unref?.();
+    });
+  if (onAbort) signal.addEventListener('abort', onAbort, { once: true });
   let outcomes: Outcome[];
   let dispatched = false;
   try {
-    const pending = workers.dispatch(job, workerCount, pieces, crossings, onFinished);
+    const pending = workers.dispatch(job, workerCount, job.pieces, crossings, () => hold.letGo());
     dispatched = true;
     outcomes = await pending;
   } finally {
-    if (!dispatched) onFinished();
-    signal?.removeEventListener('abort', onAbort);
+    if (!dispatched) hold.letGo();
+    if (onAbort) signal.removeEventListener('abort', onAbort);
     clearTimeout(terminator);
   }
   if (aborted) throw abortError(signal);

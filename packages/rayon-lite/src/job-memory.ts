@@ -33,7 +33,11 @@ export const SHARED = 1;
 /** The piece's result came back in the worker's reply message. */
 export const POSTED = 2;
 
-/** The views a call and its workers share. */
+/**
+ * The views a call and its workers share. A slot of a pool's memory (memory-slots.ts) is laid out
+ * for the most pieces and regions it holds, and a call uses the first `pieces` and `regions` of
+ * it, so one set of views serves every call in that slot.
+ */
 export interface JobMemory {
   buffer: SharedArrayBuffer;
   control: Int32Array;
@@ -84,12 +88,15 @@ export function stopJob(control: Int32Array): void {
 }
 
 /**
- * Sets each region's next piece to its first, for a call of `pieces` pieces in `regions`
- * regions; done once by the calling thread before any worker sees the memory.
+ * Readies the memory for a call of `pieces` pieces in `regions` regions: clears the control words
+ * and piece states, and sets each region's next piece to its first. Done once by the calling
+ * thread before any worker sees the memory.
  */
-export function initRegions(memory: JobMemory, pieces: number): void {
-  const { fronts } = memory;
-  for (let r = 0; r < fronts.length; r++) fronts[r] = pieceStart(r, pieces, fronts.length);
+export function startCall(memory: JobMemory, pieces: number, regions: number): void {
+  const { control, fronts, states } = memory;
+  control.fill(0);
+  states.fill(0, 0, pieces);
+  for (let r = 0; r < regions; r++) fronts[r] = pieceStart(r, pieces, regions);
 }
 
 /**
@@ -98,19 +105,21 @@ export function initRegions(memory: JobMemory, pieces: number): void {
  *
  * @example
  * ```ts
- * const claims = new PieceClaims(memory, pieces);
+ * const claims = new PieceClaims(memory, pieces, regions);
  * for (let p = claims.next(); p >= 0; p = claims.next()) runPiece(p);
  * ```
  */
 export class PieceClaims {
   readonly #fronts: Int32Array;
   readonly #ends: number[];
+  readonly #regions: number;
   #home: number;
 
-  constructor(memory: JobMemory, pieces: number) {
+  constructor(memory: JobMemory, pieces: number, regions: number) {
     this.#fronts = memory.fronts;
-    const regions = this.#fronts.length;
-    this.#ends = Array.from({ length: regions }, (_, r) => pieceStart(r + 1, pieces, regions));
+    this.#regions = regions;
+    this.#ends = [];
+    for (let r = 0; r < regions; r++) this.#ends.push(pieceStart(r + 1, pieces, regions));
     const home = Atomics.add(memory.control, NEXT_HOME, 1);
     this.#home = home < regions ? home : -1;
   }
@@ -126,7 +135,7 @@ export class PieceClaims {
     for (;;) {
       let best = -1;
       let most = 0;
-      for (let r = 0; r < fronts.length; r++) {
+      for (let r = 0; r < this.#regions; r++) {
         const left = this.#ends[r]! - Atomics.load(fronts, r);
         if (left > most) {
           most = left;
@@ -141,7 +150,7 @@ export class PieceClaims {
 
   /** Whether some piece was not handed out yet. */
   anyLeft(): boolean {
-    for (let r = 0; r < this.#fronts.length; r++) {
+    for (let r = 0; r < this.#regions; r++) {
       if (Atomics.load(this.#fronts, r) < this.#ends[r]!) return true;
     }
     return false;

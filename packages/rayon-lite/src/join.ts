@@ -63,22 +63,15 @@ export async function join<A, B, C = undefined>(
   const tasks: [TaskWire, TaskWire] = [encodeTask(a, 'join(a)'), encodeTask(b, 'join(b)')];
   const id = nextJoinId();
   const regions = Math.min(2, pool.numThreads);
-  return execute(
-    pool,
-    (ref): JoinJob => ({ type: 'join', id, pieces: 2, regions, tasks, context, ...ref }),
-    { pieces: 2, regions },
-    regions,
-    crossings,
-    signal,
-    ({ memory, posted }) => {
-      const side = (k: number): unknown => {
-        const state = Atomics.load(memory.states, k);
-        if (state === SHARED) return memory.values[k];
-        return state === POSTED ? posted.get(k) : undefined;
-      };
-      return [side(0) as A, side(1) as B];
-    },
-  );
+  const job: JoinJob = { type: 'join', id, pieces: 2, regions, tasks, context, memory: null, slot: -1 };
+  return execute(pool, job, regions, crossings, signal, ({ memory, posted }) => {
+    const side = (k: number): unknown => {
+      const state = Atomics.load(memory.states, k);
+      if (state === SHARED) return memory.values[k];
+      return state === POSTED ? posted.get(k) : undefined;
+    };
+    return [side(0) as A, side(1) as B];
+  });
 }
 
 /** Join ids count down from -1 so they never meet the iterators' positive ids. */

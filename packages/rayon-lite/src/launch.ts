@@ -48,8 +48,8 @@ export async function launch<R>(
   let context: unknown[] | null = null;
   let crossings: Crossing[] = [];
   if (plan.context !== null) ({ wire: context, crossings } = encodeValues([plan.context.value]));
-  const parts = {
-    type: 'iter' as const,
+  const job: IterJob = {
+    type: 'iter',
     id: nextJobId(),
     source: encodeSource(plan.source),
     length: units,
@@ -59,11 +59,13 @@ export async function launch<R>(
     terminal: encodeTerminal(terminal, output),
     helpable: pool.numThreads > 1 && split.pieces > 1,
     context,
+    // Where the call's shared memory is: `execute` leases it.
+    memory: null,
+    slot: -1,
   };
   return execute(
     pool,
-    (ref): IterJob => ({ ...parts, ...ref }),
-    split,
+    job,
     // One worker starts; it asks the others to join once the call proves longer than a moment.
     1,
     crossings,

@@ -8,7 +8,7 @@
  * buffer: [ slot 0 | slot 1 | … | slot SLOT_COUNT-1 ], each SLOT_BYTES, laid out by jobMemory()
  * ```
  */
-import { initRegions, type JobMemory, jobMemory, jobMemoryBytes } from './job-memory.js';
+import { type JobMemory, jobMemory, jobMemoryBytes, startCall } from './job-memory.js';
 
 /** Pieces and regions a slot holds: the default split makes 8 pieces a thread, so 32 threads. */
 export const SLOT_PIECES = 256;
@@ -31,22 +31,28 @@ export interface MemoryLease {
   release(): void;
 }
 
+/** The views of every slot of `buffer`, made once: a call in a slot uses its first pieces and regions. */
+function slotViews(buffer: SharedArrayBuffer): JobMemory[] {
+  return Array.from({ length: SLOT_COUNT }, (_, slot) =>
+    jobMemory(SLOT_PIECES, SLOT_REGIONS, buffer, slot * SLOT_BYTES),
+  );
+}
+
 export class MemorySlots {
   readonly buffer = new SharedArrayBuffer(SLOT_BYTES * SLOT_COUNT);
+  readonly #views = slotViews(this.buffer);
   readonly #free: number[] = Array.from({ length: SLOT_COUNT }, (_, k) => SLOT_COUNT - 1 - k);
 
-  /** Memory for a call of `pieces` pieces in `regions` regions, zeroed but for the regions' fronts. */
+  /** Memory for a call of `pieces` pieces in `regions` regions, ready for it (`startCall`). */
   lease(pieces: number, regions: number): MemoryLease {
     const slot = pieces <= SLOT_PIECES && regions <= SLOT_REGIONS ? this.#free.pop() : undefined;
     if (slot === undefined) {
       const memory = jobMemory(pieces, regions);
-      initRegions(memory, pieces);
+      startCall(memory, pieces, regions);
       return { memory, ref: { memory: memory.buffer, slot: -1 }, release: () => {} };
     }
-    const memory = jobMemory(pieces, regions, this.buffer, slot * SLOT_BYTES);
-    memory.control.fill(0);
-    memory.states.fill(0);
-    initRegions(memory, pieces);
+    const memory = this.#views[slot]!;
+    startCall(memory, pieces, regions);
     let released = false;
     return {
       memory,
@@ -60,14 +66,20 @@ export class MemorySlots {
   }
 }
 
-/** The worker side: the memory a job message points to. */
+let workerSlots: SharedArrayBuffer | undefined;
+let workerViews: JobMemory[] = [];
+
+/** The worker side: the memory a job message points to (a slot's views are made once). */
 export function memoryOf(
   ref: MemoryRef,
   pieces: number,
   regions: number,
   slots: SharedArrayBuffer,
 ): JobMemory {
-  return ref.memory === null
-    ? jobMemory(pieces, regions, slots, ref.slot * SLOT_BYTES)
-    : jobMemory(pieces, regions, ref.memory);
+  if (ref.memory !== null) return jobMemory(pieces, regions, ref.memory);
+  if (workerSlots !== slots) {
+    workerSlots = slots;
+    workerViews = slotViews(slots);
+  }
+  return workerViews[ref.slot]!;
 }

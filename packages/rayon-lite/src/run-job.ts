@@ -27,7 +27,7 @@ export async function runJob(
   const reply: JobReply = { type: 'done', id: job.id, ran: 0, posted: [], failures: [] };
   const memory = memoryOf(job, job.pieces, job.regions, slots);
   const control = memory.control;
-  const claims = new PieceClaims(memory, job.pieces);
+  const claims = new PieceClaims(memory, job.pieces, job.regions);
   // Before any setup: a helper that arrives when the other workers have claimed every piece
   // answers at once, without reviving the context or compiling the pipeline.
   if (Atomics.load(control, STOP) !== 0 || !claims.anyLeft()) return reply;

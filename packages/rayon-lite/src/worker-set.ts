@@ -42,14 +42,33 @@ interface Slot {
   served: boolean;
 }
 
+/** One call as the pool tracks it while its workers run it. */
+class Call {
+  readonly outcomes: Outcome[] = [];
+  /** The runtime's job id on each slot the call was posted to (for `terminateJob`). */
+  readonly jobIds = new Map<Slot, number>();
+  ran = 0;
+  waiting = 0;
+  resolved = false;
+  resolve!: (outcomes: Outcome[]) => void;
+  readonly result = new Promise<Outcome[]>((settle) => {
+    this.resolve = settle;
+  });
+
+  constructor(
+    readonly job: Job,
+    readonly pieces: number,
+    readonly crossings: Crossing[],
+    readonly onFinished: () => void,
+  ) {}
+}
+
 export class WorkerSet {
   readonly #slots: Slot[];
   readonly #memory = new MemorySlots();
   readonly #options: StartOptions;
-  /** Calls still running, by id: what to do when one of their workers asks for help. */
-  readonly #helpWanted = new Map<number, () => void>();
-  /** Per call, the runtime's job id on each slot it was posted to (for `terminateJob`). */
-  readonly #jobIds = new Map<number, Map<Slot, number>>();
+  /** Calls still running, by job id: for the help requests and aborts of their workers. */
+  readonly #calls = new Map<number, Call>();
   #closed = false;
 
   constructor(size: number, options: { execArgv?: string[] | undefined; env?: object | symbol | undefined }) {
@@ -93,46 +112,16 @@ export class WorkerSet {
     crossings: Crossing[],
     onFinished: () => void,
   ): Promise<Outcome[]> {
-    const order = [...this.#slots].sort((x, y) => x.pending - y.pending);
-    const given = new Set<Slot>();
-    const jobIds = new Map<Slot, number>();
-    this.#jobIds.set(job.id, jobIds);
-    const outcomes: Outcome[] = [];
-    let ran = 0;
-    let waiting = 0;
-    let resolved = false;
-    let resolve!: (outcomes: Outcome[]) => void;
-    const result = new Promise<Outcome[]>((settle) => {
-      resolve = settle;
-    });
-    const answered = (outcome: Outcome): void => {
-      // The thread is done with what crossed into it: herds take back a dead thread's leases.
-      finishCrossings(crossings, outcome);
-      outcomes.push(outcome);
-      if (outcome.type === 'done') ran += outcome.ran;
-      waiting--;
-      if (!resolved && (ran >= pieces || waiting === 0)) {
-        resolved = true;
-        resolve(outcomes.slice());
-      }
-      if (waiting === 0) {
-        this.#helpWanted.delete(job.id);
-        this.#jobIds.delete(job.id);
-        onFinished();
-      }
-    };
-    const give = (slot: Slot): void => {
-      const outcome = this.#post(slot, job, jobIds);
-      given.add(slot);
-      waiting++;
-      void outcome.then(answered);
-    };
-    for (const slot of order.slice(0, count)) {
+    const call = new Call(job, pieces, crossings, onFinished);
+    this.#calls.set(job.id, call);
+    for (let given = 0; given < count; given++) {
+      const slot = this.#leastBusy(call);
+      if (slot === undefined) break;
       try {
-        give(slot);
+        this.#give(call, slot);
       } catch (error) {
-        if (waiting > 0) break; // the others have it; they will share its pieces
-        this.#jobIds.delete(job.id);
+        if (call.waiting > 0) break; // the others have it; they will share its pieces
+        this.#calls.delete(job.id);
         throw new TypeError(
           `could not send the call to a worker (the context of with(ctx) and the items of an array source must be structured-cloneable): ${(error as Error).message}`,
           { cause: error },
@@ -140,19 +129,56 @@ export class WorkerSet {
       }
     }
     for (const crossing of crossings) crossing.sent?.();
-    // A help request comes from a worker that has not replied yet, so `waiting` is above zero and
-    // the entry is still here; the workers given the job now answer before onFinished runs.
-    this.#helpWanted.set(job.id, () => {
-      for (const slot of order) {
-        if (given.has(slot)) continue;
-        try {
-          give(slot);
-        } catch {
-          // It was posted once already, so this cannot be a clone failure; a closing pool.
-        }
+    return call.result;
+  }
+
+  /** The least busy slot the call was not given to yet. */
+  #leastBusy(call: Call): Slot | undefined {
+    let best: Slot | undefined;
+    for (const slot of this.#slots) {
+      if (call.jobIds.has(slot)) continue;
+      if (best === undefined || slot.pending < best.pending) best = slot;
+    }
+    return best;
+  }
+
+  /**
+   * A worker asked for help: the call goes to every slot that has not got it. The request comes
+   * from a worker that has not replied yet, so the call is still running.
+   */
+  #help(id: number): void {
+    const call = this.#calls.get(id);
+    if (call === undefined || this.#closed) return;
+    for (let slot = this.#leastBusy(call); slot !== undefined; slot = this.#leastBusy(call)) {
+      try {
+        this.#give(call, slot);
+      } catch {
+        // It was posted once already, so this cannot be a clone failure; a closing pool.
+        return;
       }
-    });
-    return result;
+    }
+  }
+
+  #give(call: Call, slot: Slot): void {
+    const outcome = this.#post(slot, call.job, call.jobIds);
+    call.waiting++;
+    void outcome.then((answer) => this.#answered(call, answer));
+  }
+
+  #answered(call: Call, outcome: Outcome): void {
+    // The thread is done with what crossed into it: herds take back a dead thread's leases.
+    finishCrossings(call.crossings, outcome);
+    call.outcomes.push(outcome);
+    if (outcome.type === 'done') call.ran += outcome.ran;
+    call.waiting--;
+    if (!call.resolved && (call.ran >= call.pieces || call.waiting === 0)) {
+      call.resolved = true;
+      call.resolve(call.outcomes.slice());
+    }
+    if (call.waiting === 0) {
+      this.#calls.delete(call.job.id);
+      call.onFinished();
+    }
   }
 
   /**
@@ -163,9 +189,9 @@ export class WorkerSet {
    * finish as if nothing happened.
    */
   terminateJob(id: number): void {
-    const jobIds = this.#jobIds.get(id);
-    if (jobIds === undefined) return;
-    for (const [slot, jobId] of jobIds) slot.thread?.abortJob(jobId);
+    const call = this.#calls.get(id);
+    if (call === undefined) return;
+    for (const [slot, jobId] of call.jobIds) slot.thread?.abortJob(jobId);
   }
 
   /** Terminates every worker; pending jobs get a `closed` death. Always settles. */
@@ -184,7 +210,7 @@ export class WorkerSet {
   #post(slot: Slot, job: Job, jobIds: Map<Slot, number>): Promise<Outcome> {
     const thread = slot.thread ?? this.#start(slot);
     const { id, outcome } = thread.run(CALL_KIND, job, (event) => {
-      if (event === 'help' && !this.#closed) this.#helpWanted.get(job.id)?.();
+      if (event === 'help') this.#help(job.id);
     });
     jobIds.set(slot, id);
     slot.pending++;
@@ -205,7 +231,12 @@ export class WorkerSet {
   #toOutcome(slot: Slot, thread: RuntimeThread, ended: JobOutcome): Outcome {
     switch (ended.type) {
       case 'reply':
-        if (ended.ok) return { ...(ended.value as JobReply), threadId: thread.id };
+        if (ended.ok) {
+          // The reply is this call's own object (it came by structured clone): tag it in place.
+          const reply = ended.value as Reply;
+          reply.threadId = thread.id;
+          return reply;
+        }
         // The reply itself could not cross (a result structured clone refused).
         return {
           type: 'done',

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { initRegions, jobMemory, PieceClaims } from '../src/job-memory.js';
+import { jobMemory, PieceClaims, startCall } from '../src/job-memory.js';
 import { pieceStart, splitIntoPieces } from '../src/pieces.js';
 
 const unbounded = { minLen: 1, maxLen: Number.POSITIVE_INFINITY };
@@ -66,9 +66,9 @@ describe('splitIntoPieces', () => {
 describe('PieceClaims', () => {
   it('should start each worker at the front of a region of its own, then let it take what is left elsewhere', () => {
     const memory = jobMemory(16, 2);
-    initRegions(memory, 16);
-    const first = new PieceClaims(memory, 16);
-    const second = new PieceClaims(memory, 16);
+    startCall(memory, 16, 2);
+    const first = new PieceClaims(memory, 16, 2);
+    const second = new PieceClaims(memory, 16, 2);
     expect(first.next()).toBe(0);
     expect(second.next()).toBe(8);
     // The first worker runs its region out, then helps with the second's.
@@ -92,8 +92,8 @@ describe('PieceClaims', () => {
         (pieces, workers, schedule) => {
           const regions = Math.min(workers, pieces);
           const memory = jobMemory(pieces, regions);
-          initRegions(memory, pieces);
-          const claims = Array.from({ length: workers }, () => new PieceClaims(memory, pieces));
+          startCall(memory, pieces, regions);
+          const claims = Array.from({ length: workers }, () => new PieceClaims(memory, pieces, regions));
           const seen: number[] = [];
           let k = 0;
           while (claims.some((c) => c.anyLeft())) {
