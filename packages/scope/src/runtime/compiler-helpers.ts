@@ -300,6 +300,15 @@ function disposeResources(env: DisposeEnv): unknown {
   return next();
 }
 
+// Vite's dev server rewrites `import(x)` in page code to `import(__vite__injectQuery(x, 'import'))`
+// (its helper marks root-relative URLs as modules); this is the same function, as Vite defines it.
+function viteInjectQuery(url: string, query: string): string {
+  if (url[0] !== '.' && url[0] !== '/') return url;
+  const pathname = url.replace(/[?#].*$/, '');
+  const { search, hash } = new URL(url, 'http://vite.dev');
+  return `${pathname}?${query}${search ? `&${search.slice(1)}` : ''}${hash || ''}`;
+}
+
 /** The helper names, in the order `helperValues` gives their implementations. */
 export const helperNames = [
   '__name',
@@ -326,6 +335,7 @@ export const helperNames = [
   '__addDisposableResource',
   '__disposeResources',
   '__vite_ssr_dynamic_import__',
+  '__vite__injectQuery',
 ] as const;
 
 export const helperValues: unknown[] = [
@@ -355,4 +365,5 @@ export const helperValues: unknown[] = [
   disposeResources,
   // Vitest rewrites `import(x)` in test files; in a thread the real dynamic import does the job.
   (specifier: string) => import(specifier),
+  viteInjectQuery,
 ];
