@@ -1,0 +1,8 @@
+import { browserSuite } from '../../scripts/vitest-browser.js';
+
+export default browserSuite({
+  exclude: {
+    'test/threads.test.ts':
+      'node:worker_threads workers started by hand (test/browser/ has the Web Worker cases)',
+  },
+});

@@ -1,0 +1,7 @@
+import { browserSuite } from '../../scripts/vitest-browser.js';
+
+export default browserSuite({
+  exclude: {
+    'test/exits-alone.test.ts': 'that a Node process exits by itself (child processes)',
+  },
+});
