@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 // Checks that every package in packages/* works as a user would get it from npm: packs it with
 // `pnpm pack` (which turns `workspace:^` into real versions), installs the tarballs into a fresh
-// npm project, and runs one ESM and one CJS snippet per package that does something real.
+// npm project, and runs one ESM and one CJS snippet per package that does something real. Then,
+// for browsers: follows every import reachable from each package's entries under the conditions
+// a bundler uses for a page (`browser`, `import`, `default`) and fails on any `node:` module (or
+// other import a page cannot load), and checks that a package that starts threads does it with
+// the literal `new Worker(new URL('./worker.js', import.meta.url), …)` bundlers look for.
 // Run after `pnpm build`. Exits non-zero if anything fails; leaves no temp directory behind.
 import { spawnSync } from 'node:child_process';
 import {
@@ -13,9 +17,10 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** A snippet that has not exited after this long is taken to be kept alive by a worker or timer. */
@@ -174,6 +179,112 @@ function runSnippet(projectDir, name, format) {
   return null;
 }
 
+/** The conditions a bundler matches for a page's ESM import, in its order of preference. */
+const BROWSER_CONDITIONS = ['browser', 'import', 'default'];
+
+/** The file an `exports` target resolves to under BROWSER_CONDITIONS, or null. */
+function resolveTarget(target) {
+  if (typeof target === 'string') return target;
+  if (target === null || typeof target !== 'object') return null;
+  for (const [condition, value] of Object.entries(target)) {
+    if (!BROWSER_CONDITIONS.includes(condition)) continue;
+    const found = resolveTarget(value);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+/** Where `specifier` (a package name or subpath) resolves for a page, in the project's node_modules. */
+function resolveBare(projectDir, specifier) {
+  const parts = specifier.split('/');
+  const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+  const subpath = `.${specifier.slice(name.length)}`;
+  const pkgDir = join(projectDir, 'node_modules', name);
+  if (!existsSync(join(pkgDir, 'package.json'))) return null;
+  const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
+  const target = resolveTarget(manifest.exports?.[subpath] ?? null);
+  return target === null ? null : join(pkgDir, target);
+}
+
+const IMPORT_PATTERNS = [
+  // import … from '…' / export … from '…' (also across lines)
+  /\b(?:import|export)\s[^'"`;]*?\bfrom\s*(['"])([^'"]+)\1/g,
+  // import '…' (for its effects)
+  /\bimport\s*(['"])([^'"]+)\1/g,
+  // import('…') with a literal
+  /\bimport\(\s*(['"])([^'"]+)\1\s*\)/g,
+  // new URL('./…', import.meta.url): a worker entry or another module loaded by URL
+  /\bnew URL\(\s*(['"])(\.{1,2}\/[^'"]+)\1\s*,\s*import\.meta\.url\s*\)/g,
+];
+
+/** The code without its comments (doc examples name files that are not there). */
+function withoutComments(code) {
+  return code.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"\\])\/\/.*$/gm, '$1');
+}
+
+/**
+ * Every module a page reaches from `entry`, and the imports it could not load: `node:` modules
+ * and Node built-ins, bare names that resolve to nothing.
+ */
+function browserGraph(projectDir, entry) {
+  const seen = new Set();
+  const problems = [];
+  const queue = [entry];
+  while (queue.length > 0) {
+    const file = queue.pop();
+    if (seen.has(file)) continue;
+    seen.add(file);
+    if (!existsSync(file)) {
+      problems.push(`${relative(projectDir, file)} is missing`);
+      continue;
+    }
+    const code = withoutComments(readFileSync(file, 'utf8'));
+    for (const pattern of IMPORT_PATTERNS) {
+      for (const [, , specifier] of code.matchAll(pattern)) {
+        const where = relative(join(projectDir, 'node_modules'), file);
+        if (specifier.startsWith('node:') || builtinModules.includes(specifier)) {
+          problems.push(`${where} imports ${specifier}`);
+        } else if (specifier.startsWith('.')) {
+          queue.push(fileURLToPath(new URL(specifier, pathToFileURL(file))));
+        } else {
+          const resolved = resolveBare(projectDir, specifier);
+          if (resolved === null)
+            problems.push(`${where} imports ${specifier}, which resolves to nothing for a page`);
+          else queue.push(resolved);
+        }
+      }
+    }
+  }
+  return { modules: seen, problems };
+}
+
+/** The browser check of one installed package: what a page reaches, and the worker literal. */
+function checkBrowser(projectDir, name) {
+  const pkgDir = join(projectDir, 'node_modules', name);
+  const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
+  const modules = new Set();
+  const problems = [];
+  for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
+    const file = resolveTarget(target);
+    if (file === null || !file.endsWith('.js')) continue;
+    const graph = browserGraph(projectDir, join(pkgDir, file));
+    for (const module of graph.modules) modules.add(module);
+    for (const problem of graph.problems) problems.push(`${name}${subpath.slice(1)}: ${problem}`);
+  }
+  const own = [...modules].filter((file) => file.startsWith(pkgDir));
+  const startsWorkers = own.some((file) => file.endsWith(`${'/'}worker.js`));
+  if (startsWorkers) {
+    const literal =
+      /new Worker\(new URL\(["']\.\/worker\.js["'], import\.meta\.url\), \{ type: ["']module["']/;
+    if (!own.some((file) => literal.test(readFileSync(file, 'utf8')))) {
+      problems.push(
+        `${name}: no literal new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }) for bundlers`,
+      );
+    }
+  }
+  return { modules: modules.size, startsWorkers, problems };
+}
+
 function firstLines(text, count) {
   return text.split('\n').slice(0, count).join('\n      ');
 }
@@ -222,6 +333,19 @@ function main() {
           failures++;
           console.log(`${pkg.name.padEnd(18)} ${format}  FAIL\n      ${firstLines(problem, 8)}`);
         }
+      }
+    }
+    for (const pkg of packages) {
+      checks++;
+      const { modules, startsWorkers, problems } = checkBrowser(projectDir, pkg.name);
+      if (problems.length === 0) {
+        const workers = startsWorkers ? ', its worker entry started by the literal bundlers follow' : '';
+        console.log(
+          `${pkg.name.padEnd(18)} page ok   (${modules} modules reached, none from node:${workers})`,
+        );
+      } else {
+        failures++;
+        console.log(`${pkg.name.padEnd(18)} page FAIL\n      ${problems.slice(0, 8).join('\n      ')}`);
       }
     }
     console.log(
