@@ -98,6 +98,9 @@ export const platform: Platform = {
   },
 
   availableParallelism: cores,
+
+  // A worker's 'exit' comes once its thread stopped; terminate() stops JavaScript at once.
+  exitGraceMs: 1_000,
 };
 
 /**

@@ -2,11 +2,18 @@
  * The platform seam on Web Workers (cross-origin isolated pages). The browser build links it in
  * place of `platform-node.ts`; nothing here reaches for a `node:` module.
  *
- * A Web Worker has no id, no exit code, no `unref` and no way to receive a message while its
- * code runs, so: ids come from a counter in shared memory that every thread inherits (unique
- * across nested threads); a thread's first message tells it its id and start data; `exit` is
- * reported when the runtime terminates it, or when it reports an uncaught error (a page keeps
+ * A Web Worker has no id, no exit code, no `unref`, no exit event, and no way to receive a
+ * message while its code runs, so: ids come from a counter in shared memory that every thread
+ * inherits (unique across nested threads); a thread's first message tells it its id and start
+ * data; a thread is ended by the runtime (terminated, or after an uncaught error: a page keeps
  * such a worker running, but what it was doing is lost, so the runtime treats it as dead).
+ *
+ * `terminate()` does not stop a Web Worker at once: Chromium lets a worker that is running
+ * JavaScript go on for 2 s before it forces it to stop. Until then it may still write to shared
+ * memory, lease herd members, send on channels, so `exit` (after which the runtime gives back what
+ * the thread held) must wait until it has really stopped. Each thread holds a Web Lock of its own
+ * from its first message for as long as it lives; the browser releases a stopped worker's locks,
+ * so the lock being granted to the starting thread is the moment the worker stopped.
  */
 
 import type {
@@ -37,6 +44,24 @@ interface InitMessage {
   id: number;
   data: unknown;
   ids: SharedArrayBuffer;
+  /** The name of the Web Lock the thread holds while it lives (none where there are no Web Locks). */
+  lock: string | undefined;
+}
+
+interface LockManager {
+  request(name: string, callback: () => unknown): Promise<unknown>;
+}
+
+/** The Web Locks of this agent, where it has them (secure contexts, so every isolated page). */
+function locks(): LockManager | undefined {
+  return (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
+}
+
+/** A name no other thread of this origin (in any tab) uses. */
+function lockName(id: number): string | undefined {
+  const { crypto } = globalThis as { crypto?: { randomUUID?: () => string } };
+  if (locks() === undefined || crypto?.randomUUID === undefined) return undefined;
+  return `@herd/thread:${id}:${crypto.randomUUID()}`;
 }
 
 /** The first message of a thread: who it is and what it starts with. */
@@ -56,13 +81,15 @@ function idCounter(): Int32Array {
 
 class WebThread implements PlatformWorker {
   readonly id: number;
+  readonly lock: string | undefined;
   readonly #worker: WebWorker;
   readonly #events: WorkerEvents;
-  #exited = false;
+  #stopping = false;
 
   constructor(worker: WebWorker, id: number, events: WorkerEvents) {
     this.#worker = worker;
     this.id = id;
+    this.lock = lockName(id);
     this.#events = events;
   }
 
@@ -70,16 +97,25 @@ class WebThread implements PlatformWorker {
     this.#worker.postMessage(message, transfer ?? []);
   }
 
+  /** Stops the worker; `exit` follows once it runs no more code. */
   terminate(): void {
+    if (this.#stopping) return;
+    this.#stopping = true;
     this.#worker.terminate();
-    this.exited();
-  }
-
-  /** Reports the exit once; the thread runs no more code after a page's `terminate()`. */
-  exited(): void {
-    if (this.#exited) return;
-    this.#exited = true;
-    queueMicrotask(() => this.#events.exit(undefined));
+    const manager = locks();
+    if (manager === undefined || this.lock === undefined) {
+      // No Web Locks: nothing tells when the worker stopped.
+      queueMicrotask(() => this.#events.exit(undefined));
+      return;
+    }
+    // Granted once the worker let go of its lock: it stopped (or it never took it: it never
+    // began a job). Until then, a worker that was busy may run on (2 s in Chromium).
+    void manager
+      .request(this.lock, () => {})
+      .then(
+        () => this.#events.exit(undefined),
+        () => this.#events.exit(undefined),
+      );
   }
 
   ref(): void {}
@@ -99,8 +135,7 @@ export const platform: Platform = {
     worker.addEventListener('message', (event) => events.message(event.data));
     const failed = (error: unknown) => {
       events.error(error);
-      worker.terminate();
-      thread.exited();
+      thread.terminate();
     };
     worker.addEventListener('error', (event) =>
       failed(event.error ?? new Error(event.message ?? 'the worker failed')),
@@ -108,15 +143,27 @@ export const platform: Platform = {
     worker.addEventListener('messageerror', () =>
       failed(new TypeError('a message from the worker could not be cloned')),
     );
-    worker.postMessage({ [INIT_KEY]: { id: thread.id, data: options.data, ids: ids.buffer } });
+    const init: InitMessage = {
+      id: thread.id,
+      data: options.data,
+      ids: ids.buffer as SharedArrayBuffer,
+      lock: thread.lock,
+    };
+    worker.postMessage({ [INIT_KEY]: init });
     return thread;
   },
 
   availableParallelism: () =>
     (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 4,
+
+  // Chromium forces a busy worker to stop 2 s after terminate(); a loaded machine adds to that.
+  exitGraceMs: 5_000,
 };
 
-/** The thread side: waits for the first message, which says who this thread is. */
+/**
+ * The thread side: waits for the first message, which says who this thread is, and takes the
+ * thread's Web Lock before the first job can begin (so a worker that runs a job holds it).
+ */
 export function threadPort(): Promise<ThreadPort> {
   const scope = globalThis as unknown as WorkerScope;
   // Messages that come before the entry listens are kept, in order.
@@ -132,7 +179,7 @@ export function threadPort(): Promise<ThreadPort> {
       }
       Object.defineProperty(globalThis, IDS, { value: new Int32Array(init.ids) });
       trackTimers();
-      resolve({
+      const port: ThreadPort = {
         id: init.id,
         data: init.data,
         post: (message, transfer) => scope.postMessage(message, transfer ?? []),
@@ -142,6 +189,16 @@ export function threadPort(): Promise<ThreadPort> {
         },
         activeResources: liveTimers,
         flushOutput: async () => {},
+      };
+      const manager = locks();
+      if (init.lock === undefined || manager === undefined) {
+        resolve(port);
+        return;
+      }
+      // Held until the worker stops: the callback's promise never settles.
+      void manager.request(init.lock, () => {
+        resolve(port);
+        return new Promise(() => {});
       });
     });
   });

@@ -59,7 +59,10 @@ export interface WorkerEvents {
   message(message: unknown): void;
   /** An uncaught error in the thread (it then exits, on worker_threads platforms). */
   error(error: unknown): void;
-  /** The thread stopped: its exit code where the platform has one, else `undefined`. */
+  /**
+   * The thread stopped, and runs no more code: its exit code where the platform has one, else
+   * `undefined`.
+   */
   exit(code: number | undefined): void;
 }
 
@@ -92,6 +95,12 @@ export interface Platform {
   start(entry: WorkerEntry, options: StartOptions, events: WorkerEvents): PlatformWorker;
   /** How many threads can run at once on this machine. */
   availableParallelism(): number;
+  /**
+   * How long a terminated thread may take to stop before it counts as stopped anyway (a terminate
+   * that hangs in a native call must not hang its owner). Until then it may still run, so what it
+   * holds is not taken back before `exit`.
+   */
+  readonly exitGraceMs: number;
 }
 
 /**

@@ -62,9 +62,6 @@ interface Pending {
   onEvent: ((event: unknown) => void) | undefined;
 }
 
-/** How long a terminated thread may take to exit before it counts as gone anyway. */
-const EXIT_GRACE_MS = 1_000;
-
 let lastJobId = 0;
 
 /**
@@ -185,8 +182,9 @@ export class RuntimeThread {
   }
 
   /**
-   * Terminates the thread and waits until it stopped (at most a grace period: a terminate that
-   * hangs, in a native call, must not hang its owner). Jobs still pending settle as its death.
+   * Terminates the thread and waits until it stopped (at most the platform's grace period: a
+   * terminate that hangs, in a native call, must not hang its owner). Jobs still pending settle as
+   * its death.
    */
   async terminate(): Promise<void> {
     if (this.#alive && !this.#terminating) {
@@ -197,7 +195,7 @@ export class RuntimeThread {
     }
     let timer: ReturnType<typeof setTimeout> | undefined;
     const gaveUp = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, EXIT_GRACE_MS);
+      timer = setTimeout(resolve, platform.exitGraceMs);
     });
     await Promise.race([this.exited, gaveUp]);
     clearTimeout(timer);
