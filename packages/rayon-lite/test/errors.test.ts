@@ -1,5 +1,6 @@
 import { AbortError, ItemError, JoinError, par, range, ThreadError, ThreadPool } from '@herd/rayon-lite';
 import { afterAll, describe, expect, it } from 'vitest';
+import { withNodeApis } from '../../../scripts/test-runtime.js';
 
 const pool = new ThreadPool({ numThreads: 2 });
 afterAll(() => pool.close());
@@ -112,7 +113,8 @@ describe('a callback that throws', () => {
 });
 
 describe('a worker that dies', () => {
-  it('should reject with a ThreadError and be replaced', async () => {
+  it('should reject with a ThreadError and be replaced', async ({ skip }) => {
+    skip(!withNodeApis, 'process.exit in a thread (worker_threads)');
     const local = new ThreadPool({ numThreads: 2 });
     try {
       const error = await local

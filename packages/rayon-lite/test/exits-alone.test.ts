@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { onNode } from '../../../scripts/test-runtime.js';
 
 const script = fileURLToPath(new URL('./fixtures/exits-alone.mjs', import.meta.url));
 
@@ -87,7 +88,8 @@ describe('a process that used a pool and did not close it', () => {
 });
 
 describe('a pool started from `node --input-type=module -e`', () => {
-  it('should start its workers without the flag they refuse, and exit by itself', () => {
+  it('should start its workers without the flag they refuse, and exit by itself', ({ skip }) => {
+    skip(!onNode, "Node's command line in a child process");
     const entry = new URL('../dist/index.js', import.meta.url).href;
     const code = `import { par, range } from '${entry}'; console.log(await par(range(0, 100)).sum());`;
     const child = spawnSync(process.execPath, ['--input-type=module', '-e', code], {

@@ -1,6 +1,7 @@
 import { AbortError, ItemError, parSort, parSortUnstable, ThreadPool } from '@herd/rayon-lite';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { withNodeApis } from '../../../scripts/test-runtime.js';
 
 const pool = new ThreadPool({ numThreads: 2 });
 const three = new ThreadPool({ numThreads: 3 });
@@ -223,7 +224,10 @@ describe('parSort', () => {
     expectSorted(after, after.slice().sort());
   });
 
-  it('should leave every item in the array when a worker dies while sorting runs or merging them', async () => {
+  it('should leave every item in the array when a worker dies while sorting runs or merging them', async ({
+    skip,
+  }) => {
+    skip(!withNodeApis, 'process.exit in a thread (worker_threads)');
     const local = new ThreadPool({ numThreads: 2 });
     try {
       // The first half of the items is below 1, the second above: the two runs are compared with

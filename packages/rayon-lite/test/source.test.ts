@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { withNodeApis } from '../../../scripts/test-runtime.js';
 import { range } from '../src/range.js';
 import { fromSharedView } from '../src/shared-view.js';
 import { encodeSource } from '../src/source.js';
@@ -31,7 +32,10 @@ describe('encodeSource', () => {
     expect(Array.from(array)).toEqual([1, 2, 3]);
   });
 
-  it('should copy a Buffer into a plain Uint8Array, not through the deprecated Buffer constructor', () => {
+  it('should copy a Buffer into a plain Uint8Array, not through the deprecated Buffer constructor', ({
+    skip,
+  }) => {
+    skip(!withNodeApis, "Node's Buffer");
     const wire = encodeSource(Buffer.from([1, 2, 3]));
     const array = fromSharedView((wire as unknown as { view: never }).view) as Uint8Array;
     // `new Buffer(sab)` would print DEP0005 and make a Buffer.

@@ -6,6 +6,7 @@ import type { Worker } from 'node:worker_threads';
 import { Herd, MemberReleasedError } from '@herd/herd';
 import { ItemError, PoolClosedError, range, ThreadPool } from '@herd/rayon-lite';
 import { describe, expect, it } from 'vitest';
+import { onNode, runtime, withNodeApis } from '../../../scripts/test-runtime.js';
 
 /** Counts worker threads alive in this process, whoever started them. */
 function liveWorkerCounter(): { readonly live: number; stop(): void } {
@@ -24,7 +25,11 @@ function liveWorkerCounter(): { readonly live: number; stop(): void } {
 }
 
 describe('ThreadPool', () => {
-  it('should start numThreads workers and end them on close', async () => {
+  it('should start numThreads workers and end them on close', async ({ skip }) => {
+    skip(
+      runtime === 'browser' || runtime === 'deno',
+      "process.on('worker') as Node and Bun emit it (Deno emits it late)",
+    );
     const counter = liveWorkerCounter();
     const pool = new ThreadPool({ numThreads: 3 });
     expect(pool.numThreads).toBe(3);
@@ -121,7 +126,8 @@ describe('ThreadPool', () => {
     ).rejects.toThrow(PoolClosedError);
   });
 
-  it('should start its threads with the execArgv and env it was given', async () => {
+  it('should start its threads with the execArgv and env it was given', async ({ skip }) => {
+    skip(!withNodeApis, 'execArgv and process.env in the threads (worker_threads)');
     const pool = new ThreadPool({
       numThreads: 2,
       execArgv: ['--no-deprecation'],
@@ -178,7 +184,8 @@ describe('ThreadPool', () => {
     }
   });
 
-  it('should run 1000 consecutive small calls without growth in live workers or memory', async () => {
+  it('should run 1000 consecutive small calls without growth in live workers or memory', async ({ skip }) => {
+    skip(!onNode, 'gc through node:v8 and node:vm');
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
     const counter = liveWorkerCounter();
@@ -211,7 +218,8 @@ describe('ThreadPool', () => {
 });
 
 describe('the default pool', () => {
-  it('should finish an awaited call and then let the process exit on its own', async () => {
+  it('should finish an awaited call and then let the process exit on its own', async ({ skip }) => {
+    skip(!withNodeApis, 'a child process');
     const script = fileURLToPath(new URL('./fixtures/await-default-pool.mjs', import.meta.url));
     const { stdout, code } = await new Promise<{ stdout: string; code: number | null }>((resolve) => {
       const child = execFile(process.execPath, [script], { timeout: 20_000 }, (error, stdout) =>

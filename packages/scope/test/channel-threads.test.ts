@@ -9,6 +9,7 @@ import {
   TimeoutError,
 } from '@herd/scope';
 import { afterEach, describe, expect, it } from 'vitest';
+import { withNodeApis } from '../../../scripts/test-runtime.js';
 import { settles } from './settles.js';
 
 afterEach(() => {
@@ -160,7 +161,8 @@ describe('syncChannel between threads', () => {
     expect(errors.map((e) => e.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
   });
 
-  it('should close the clones a thread made when it is terminated or exits', async () => {
+  it('should close the clones a thread made when it is terminated or exits', async ({ skip }) => {
+    skip(!withNodeApis, 'a child process (test/settles.ts)');
     expect(await settles('terminated-clone')).toEqual({ scope: 'AbortError', values: [1] });
     expect(await settles('exited-clone')).toEqual({ scope: 'ThreadError', exitCode: 3, values: [1] });
   });

@@ -2,6 +2,7 @@ import { Herd } from '@herd/herd';
 import { AbortError, liveThreads, type Sender, scope, syncChannel } from '@herd/scope';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runtime } from '../../../scripts/test-runtime.js';
 
 afterEach(() => {
   expect(liveThreads()).toBe(0);
@@ -143,7 +144,10 @@ describe('chaos: threads terminated at random points', () => {
     );
   }, 120_000);
 
-  it('should deliver every committed value once and keep the survivors going, through the channel and the herd', async () => {
+  it('should deliver every committed value once and keep the survivors going, through the channel and the herd', async ({
+    skip,
+  }) => {
+    skip(runtime === 'deno', 'Deno 2.9 does not stop a busy thread it terminates');
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 4, maxLength: 4 }),

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
+import { onNode } from '../../../scripts/test-runtime.js';
 import { workerExecArgv } from '../src/runtime/platform-node.js';
 
 const original = process.execArgv;
@@ -32,7 +33,8 @@ describe('workerExecArgv', () => {
     ]);
   });
 
-  it('should let a scope started from `node --input-type=module -e` run its threads', () => {
+  it('should let a scope started from `node --input-type=module -e` run its threads', ({ skip }) => {
+    skip(!onNode, "Node's command line in a child process");
     const entry = new URL('../dist/index.js', import.meta.url).href;
     const code = `import { scope } from '${entry}'; console.log(await scope((s) => s.spawn((a) => a + 1, 41).join()));`;
     const child = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
@@ -44,7 +46,8 @@ describe('workerExecArgv', () => {
     expect(child.status).toBe(0);
   });
 
-  it('should let a scope started with a V8 flag such as --expose-gc run its threads', () => {
+  it('should let a scope started with a V8 flag such as --expose-gc run its threads', ({ skip }) => {
+    skip(!onNode, "Node's command line in a child process");
     const entry = new URL('../dist/index.js', import.meta.url).href;
     const code = `import('${entry}').then(({ scope }) => scope((s) => s.spawn(() => 7).join())).then(console.log);`;
     const child = spawnSync(process.execPath, ['--expose-gc', '-e', code], {

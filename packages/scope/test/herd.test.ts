@@ -1,6 +1,7 @@
 import { AllocError, Herd, MemberReleasedError } from '@herd/herd';
 import { liveThreads, type Receiver, type Sender, scope, syncChannel, ThreadError } from '@herd/scope';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runtime, withNodeApis } from '../../../scripts/test-runtime.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -8,7 +9,11 @@ afterEach(() => {
 });
 
 describe('scope with a Herd', () => {
-  it('should run the producer/consumer example of the design and print Hello', async () => {
+  it('should run the producer/consumer example of the design and print Hello', async ({ skip }) => {
+    skip(
+      runtime !== 'node' && runtime !== 'bun',
+      "a worker's console output on the parent's process.stdout (Node, Bun)",
+    );
     const herd = new Herd({ maxBytes: 64 << 20 });
     const printed: string[] = [];
     // Worker console output reaches the parent's process.stdout.
@@ -42,7 +47,8 @@ describe('scope with a Herd', () => {
     herd.reset();
   });
 
-  it('should return the lease of a thread that dies holding it, so reset works', async () => {
+  it('should return the lease of a thread that dies holding it, so reset works', async ({ skip }) => {
+    skip(!withNodeApis, 'process.exit in a thread (worker_threads)');
     const herd = new Herd({ maxBytes: 16 << 20 });
     const [tx, rx] = syncChannel(4);
     const error = await scope(async (s) => {

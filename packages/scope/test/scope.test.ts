@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { AbortError, liveThreads, scope, ThreadError, TimeoutError } from '@herd/scope';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runtime, withNodeApis } from '../../../scripts/test-runtime.js';
 import { settles } from './settles.js';
 
 const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url);
@@ -79,7 +80,8 @@ describe('scope', () => {
     expect(threadError.message).toBe('thread 1 threw RangeError: too far');
   });
 
-  it('should report a thread that calls process.exit(3) with its exit code', async () => {
+  it('should report a thread that calls process.exit(3) with its exit code', async ({ skip }) => {
+    skip(!withNodeApis, 'process.exit in a thread (worker_threads)');
     const error = (await scope((s) => {
       s.spawn(() => process.exit(3));
     }).catch((e: unknown) => e)) as ThreadError;
@@ -195,7 +197,8 @@ describe('scope', () => {
     await expect(scope(() => 1, { signal: AbortSignal.abort() })).rejects.toThrow(AbortError);
   });
 
-  it('should reject with a TimeoutError the body threw itself, after its threads ended', async () => {
+  it('should reject with a TimeoutError the body threw itself, after its threads ended', async ({ skip }) => {
+    skip(!withNodeApis, 'a child process (test/settles.ts)');
     expect(await settles('body-timeout')).toEqual({
       name: 'TimeoutError',
       message: 'recvAsync: nothing arrived within 1 ms',
@@ -211,7 +214,8 @@ describe('scope', () => {
     });
   });
 
-  it('should reject with an AbortError the body threw itself', async () => {
+  it('should reject with an AbortError the body threw itself', async ({ skip }) => {
+    skip(!withNodeApis, 'a child process (test/settles.ts)');
     expect(await settles('body-abort')).toEqual({
       name: 'AbortError',
       message: 'the body gave up',
@@ -220,7 +224,8 @@ describe('scope', () => {
     });
   });
 
-  it('should not hang when terminate() hangs', async () => {
+  it('should not hang when terminate() hangs', async ({ skip }) => {
+    skip(!withNodeApis, "node:worker_threads' Worker.prototype.terminate");
     const terminate = Worker.prototype.terminate;
     const hung = vi.spyOn(Worker.prototype, 'terminate').mockImplementation(function (this: Worker) {
       void terminate.call(this);
@@ -242,7 +247,11 @@ describe('scope', () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
   });
 
-  it('should pass env and execArgv through to the threads', async () => {
+  it('should pass env and execArgv through to the threads', async ({ skip }) => {
+    skip(
+      runtime !== 'node' && runtime !== 'bun',
+      "a worker's execArgv as node:process exports it (Node, Bun)",
+    );
     const report = await scope(
       (s) =>
         s

@@ -7,6 +7,7 @@ import {
 } from '@herd/scope';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { withNodeApis } from '../../../scripts/test-runtime.js';
 
 describe('syncChannel', () => {
   it('should reject a capacity that is not an integer from 0 to 2^24', () => {
@@ -229,7 +230,10 @@ describe('channel', () => {
 });
 
 describe('channel ends across bundles', () => {
-  it('should be instances of Sender and Receiver whichever build of the package made them', async () => {
+  it('should be instances of Sender and Receiver whichever build of the package made them', async ({
+    skip,
+  }) => {
+    skip(!withNodeApis, 'require() of the CJS build');
     const { createRequire } = await import('node:module');
     const cjs = createRequire(import.meta.url)('@herd/scope') as typeof import('@herd/scope');
     const esm = await import('@herd/scope');

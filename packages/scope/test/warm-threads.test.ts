@@ -1,6 +1,7 @@
 import { Herd, MemberReleasedError } from '@herd/herd';
 import { endIdleThreads, idleThreads, liveThreads, scope, syncChannel, ThreadError } from '@herd/scope';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { withNodeApis } from '../../../scripts/test-runtime.js';
 
 afterEach(() => {
   expect(liveThreads()).toBe(0);
@@ -138,7 +139,8 @@ describe('warm threads', () => {
     await expect(rx.recvAsync()).rejects.toThrow(/senders are all closed/);
   });
 
-  it('should report a thread that exits mid-task with its exit code, and not reuse it', async () => {
+  it('should report a thread that exits mid-task with its exit code, and not reuse it', async ({ skip }) => {
+    skip(!withNodeApis, 'process.exit in a thread (worker_threads)');
     const failed = await scope((s) =>
       s
         .spawn(() => {
