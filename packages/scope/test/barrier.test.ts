@@ -10,7 +10,7 @@ import {
 import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ARRIVED_MASK, STATE } from '../src/barrier-layout.js';
-import { outcome, pending, sleep, soon, wordsOf } from './sync-helpers.js';
+import { outcome, pending, settled, sleep, soon, wordsOf } from './sync-helpers.js';
 
 afterEach(() => {
   expect(liveThreads()).toBe(0);
@@ -200,13 +200,13 @@ describe('Barrier on the main thread', () => {
               expected.set(id, 'aborted');
             }
           }
-          while (got.size < expected.size) await sleep(0);
+          expect(await settled(() => got.size >= expected.size)).toBe(true);
         }
         await sleep(1);
         expect(got).toEqual(expected);
         expect(arrived(barrier)).toBe(round.length);
         for (const controller of controllers) controller.abort();
-        while (got.size < controllers.length) await sleep(0);
+        expect(await settled(() => got.size >= controllers.length)).toBe(true);
         expect(arrived(barrier)).toBe(0);
       }),
       { numRuns: 60 },

@@ -27,6 +27,19 @@ export function outcome<T>(promise: Promise<T>): Promise<T | Error> {
   );
 }
 
+/**
+ * Resolves once `ready()` holds, or after `ms` milliseconds (a property test then fails with a
+ * counterexample, instead of hanging until the test's timeout).
+ */
+export async function settled(ready: () => boolean, ms = 2000): Promise<boolean> {
+  const limit = performance.now() + ms;
+  while (!ready()) {
+    if (performance.now() > limit) return false;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  return true;
+}
+
 /** Waits `ms` milliseconds. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -2,7 +2,7 @@ import { AbortError, endIdleThreads, liveThreads, scope, TimeoutError, WaitGroup
 import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { COUNT } from '../src/wait-group-layout.js';
-import { outcome, pending, reached, sleep, soon, wordsOf } from './sync-helpers.js';
+import { outcome, pending, reached, settled, sleep, soon, wordsOf } from './sync-helpers.js';
 
 afterEach(() => {
   expect(liveThreads()).toBe(0);
@@ -159,13 +159,13 @@ describe('WaitGroup on the main thread', () => {
             if (count === 0) expected++;
             else waiting++;
           }
-          while (passed < expected) await sleep(0);
+          expect(await settled(() => passed >= expected)).toBe(true);
           expect(wg.count).toBe(count);
         }
         await sleep(1);
         expect(passed).toBe(expected);
         if (count > 0) wg.add(-count);
-        while (passed < waits) await sleep(0);
+        expect(await settled(() => passed >= waits)).toBe(true);
       }),
       { numRuns: 60 },
     );
