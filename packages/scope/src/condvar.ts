@@ -56,13 +56,15 @@ let reviving: Int32Array | undefined;
  * const state = new Int32Array(new SharedArrayBuffer(4));
  * await scope((s) => {
  *   s.spawn((mutex, ready, state) => {
- *     using guard = mutex.lock();
+ *     const guard = mutex.lock();
  *     while (state[0] === 0) ready.wait(guard);
+ *     guard.unlock();
  *   }, mutex, ready, state);
  *   s.spawn((mutex, ready, state) => {
- *     using guard = mutex.lock();
+ *     const guard = mutex.lock();
  *     state[0] = 1;
  *     ready.notifyAll();
+ *     guard.unlock();
  *   }, mutex, ready, state);
  * });
  * ```
@@ -123,8 +125,9 @@ export class Condvar {
    * @throws TypeError when `guard` does not hold its mutex; on a main thread
    * @example
    * ```ts
-   * using guard = mutex.lock();
-   * while (queue.length === 0) cv.wait(guard);
+   * const guard = mutex.lock();
+   * while (queue[0] === 0) cv.wait(guard);
+   * guard.unlock();
    * ```
    */
   wait(guard: MutexGuard): void {
@@ -151,8 +154,9 @@ export class Condvar {
    * @throws PoisonError, TypeError as `wait`
    * @example
    * ```ts
-   * using guard = mutex.lock();
-   * while (queue.length === 0) if (cv.waitTimeout(guard, 100).timedOut) break;
+   * const guard = mutex.lock();
+   * while (queue[0] === 0) if (cv.waitTimeout(guard, 100).timedOut) break;
+   * guard.unlock();
    * ```
    */
   waitTimeout(guard: MutexGuard, ms: number): WaitTimeoutResult {
@@ -182,7 +186,7 @@ export class Condvar {
    * @example
    * ```ts
    * const guard = await mutex.lockAsync();
-   * while (queue.length === 0) await cv.waitAsync(guard);
+   * while (queue[0] === 0) await cv.waitAsync(guard);
    * guard.unlock();
    * ```
    */
@@ -239,8 +243,10 @@ export class Condvar {
    *
    * @example
    * ```ts
-   * { using guard = mutex.lock(); queue.push(item); }
+   * const guard = await mutex.lockAsync();
+   * push(queue, item);
    * cv.notifyOne();
+   * guard.unlock();
    * ```
    */
   notifyOne(): void {
@@ -252,8 +258,10 @@ export class Condvar {
    *
    * @example
    * ```ts
-   * { using guard = mutex.lock(); done[0] = 1; }
+   * const guard = await mutex.lockAsync();
+   * done[0] = 1;
    * cv.notifyAll();
+   * guard.unlock();
    * ```
    */
   notifyAll(): void {

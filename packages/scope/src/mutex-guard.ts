@@ -18,7 +18,7 @@ const guardBrand = brand('MutexGuard');
  * @example
  * ```ts
  * {
- *   using guard = mutex.lock();
+ *   using guard = await mutex.lockAsync();
  *   counter[0]++; // nobody else is inside a lock of this mutex meanwhile
  * } // unlocked here
  * ```
@@ -78,11 +78,12 @@ export class MutexGuard {
   }
 
   /**
-   * Unlocks, for `using guard = mutex.lock()`.
+   * Unlocks, for `using guard = await mutex.lockAsync()` (on the main side: a function shipped to
+   * a thread cannot use `using` on Node 20, see the README).
    *
    * @example
    * ```ts
-   * { using guard = mutex.lock(); shared[0] += 1; }
+   * { using guard = await mutex.lockAsync(); shared[0] += 1; }
    * ```
    */
   [Symbol.dispose](): void {

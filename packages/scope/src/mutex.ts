@@ -76,8 +76,12 @@ let reviving: Int32Array | undefined;
  *   for (let t = 0; t < 4; t++) {
  *     s.spawn((mutex, counter) => {
  *       for (let i = 0; i < 1000; i++) {
- *         using guard = mutex.lock();
- *         counter[0] = counter[0] + 1; // a plain read-modify-write: the lock makes it safe
+ *         const guard = mutex.lock(); // in a thread: try/finally, not `using` (see the README)
+ *         try {
+ *           counter[0] = counter[0] + 1; // a plain read-modify-write: the lock makes it safe
+ *         } finally {
+ *           guard.unlock();
+ *         }
  *       }
  *     }, mutex, counter);
  *   }
@@ -151,7 +155,7 @@ export class Mutex {
    *
    * @example
    * ```ts
-   * using guard = mutex.lock({ ignorePoison: true });
+   * using guard = await mutex.lockAsync({ ignorePoison: true });
    * repair(shared);
    * mutex.clearPoison();
    * ```
@@ -172,8 +176,8 @@ export class Mutex {
    * @example
    * ```ts
    * s.spawn((mutex, shared) => {
-   *   using guard = mutex.lock();
-   *   shared[0] += 1;
+   *   const guard = mutex.lock();
+   *   try { shared[0] += 1; } finally { guard.unlock(); }
    * }, mutex, shared);
    * ```
    */
