@@ -40,8 +40,8 @@ export interface Wait {
 const NO_LIMIT: Wait = { deadline: Number.POSITIVE_INFINITY, timeout: undefined, signal: undefined };
 
 /**
- * Checks the options of a wait. `async` says whether a signal is allowed; `extra` names the other
- * keys the method takes (checked by the method).
+ * Checks the options of a wait (the keys of its own, such as `ignorePoison`, are the method's to
+ * check). `async` says whether a signal is allowed.
  */
 export function checkWaitOptions(options: unknown, async: boolean, method: string): Wait {
   if (options === undefined) return NO_LIMIT;
