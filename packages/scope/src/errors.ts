@@ -4,6 +4,9 @@ const threadErrorBrand = brand('ThreadError');
 const channelClosedBrand = brand('ChannelClosedError');
 const timeoutBrand = brand('TimeoutError');
 const abortBrand = brand('AbortError');
+const poisonBrand = brand('PoisonError');
+const brokenBarrierBrand = brand('BrokenBarrierError');
+const brokenWaitGroupBrand = brand('BrokenWaitGroupError');
 
 /**
  * A thread spawned in a scope threw, or its worker exited before returning.
@@ -110,7 +113,102 @@ export class AbortError extends Error {
   }
 }
 
+/**
+ * A `Mutex` whose holder died holding it: a thread that was terminated, crashed or exited while it
+ * held the lock, maybe half-way through changing what the lock guards (Rust's poisoning). Every
+ * `lock`, `lockAsync`, `tryLock` (and a `Condvar` wait taking the lock back) throws it, without
+ * taking the lock, until someone clears the poison: take the lock anyway with
+ * `lock({ ignorePoison: true })` (Rust's `into_inner`), repair what it guards, then
+ * `mutex.clearPoison()`.
+ *
+ * @example
+ * ```ts
+ * let guard: MutexGuard;
+ * try {
+ *   guard = mutex.lock();
+ * } catch (e) {
+ *   if (!(e instanceof PoisonError)) throw e;
+ *   guard = mutex.lock({ ignorePoison: true });
+ *   mutex.clearPoison(); // after checking (or repairing) what the lock guards
+ * }
+ * guard.unlock();
+ * ```
+ */
+export class PoisonError extends Error {
+  override readonly name = 'PoisonError';
+  /** The id of the thread that died holding the lock (-1 when not known). */
+  declare threadId: number;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is a user's subclass when it is not the class itself
+    return isBranded(value, poisonBrand, this, PoisonError);
+  }
+
+  constructor(message?: string, options?: { threadId?: number; cause?: unknown }) {
+    super(message, options && 'cause' in options ? { cause: options.cause } : undefined);
+    // An own property, so it crosses back from a thread with the error.
+    this.threadId = options?.threadId ?? -1;
+  }
+}
+
+/**
+ * A `Barrier` that can no longer complete a round: a thread it had crossed into died (was
+ * terminated, crashed or exited), so a party will never arrive (Java's `BrokenBarrierException`).
+ * Every wait pending on it then, and every later one, throws it. A round that completed before
+ * the death still completes for all its parties.
+ *
+ * @example
+ * ```ts
+ * try { barrier.wait(); } catch (e) { if (e instanceof BrokenBarrierError) console.log(e.threadId); }
+ * ```
+ */
+export class BrokenBarrierError extends Error {
+  override readonly name = 'BrokenBarrierError';
+  /** The id of the thread whose death broke the barrier (-1 when not known). */
+  declare threadId: number;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is a user's subclass when it is not the class itself
+    return isBranded(value, brokenBarrierBrand, this, BrokenBarrierError);
+  }
+
+  constructor(message?: string, options?: { threadId?: number; cause?: unknown }) {
+    super(message, options && 'cause' in options ? { cause: options.cause } : undefined);
+    this.threadId = options?.threadId ?? -1;
+  }
+}
+
+/**
+ * A `WaitGroup` that may never reach zero: a thread it had crossed into died (was terminated,
+ * crashed or exited) while the group still counted unfinished work, which that thread may have
+ * owed a `done()` for. Waits throw it until the count reaches zero anyway (the dead thread had
+ * done its share), which mends the group.
+ *
+ * @example
+ * ```ts
+ * try { await wg.waitAsync(); } catch (e) { if (e instanceof BrokenWaitGroupError) console.log(e.threadId); }
+ * ```
+ */
+export class BrokenWaitGroupError extends Error {
+  override readonly name = 'BrokenWaitGroupError';
+  /** The id of the thread whose death broke the group (-1 when not known). */
+  declare threadId: number;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is a user's subclass when it is not the class itself
+    return isBranded(value, brokenWaitGroupBrand, this, BrokenWaitGroupError);
+  }
+
+  constructor(message?: string, options?: { threadId?: number; cause?: unknown }) {
+    super(message, options && 'cause' in options ? { cause: options.cause } : undefined);
+    this.threadId = options?.threadId ?? -1;
+  }
+}
+
 stamp(ThreadError, threadErrorBrand);
 stamp(ChannelClosedError, channelClosedBrand);
 stamp(TimeoutError, timeoutBrand);
 stamp(AbortError, abortBrand);
+stamp(PoisonError, poisonBrand);
+stamp(BrokenBarrierError, brokenBarrierBrand);
+stamp(BrokenWaitGroupError, brokenWaitGroupBrand);

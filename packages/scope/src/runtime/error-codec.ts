@@ -1,4 +1,12 @@
-import { AbortError, ChannelClosedError, ThreadError, TimeoutError } from '../errors.js';
+import {
+  AbortError,
+  BrokenBarrierError,
+  BrokenWaitGroupError,
+  ChannelClosedError,
+  PoisonError,
+  ThreadError,
+  TimeoutError,
+} from '../errors.js';
 
 /**
  * An error (or any thrown value) as it crosses back from a thread. Everything in it is
@@ -39,6 +47,9 @@ const builtins: Record<string, ErrorCtor> = {
   ChannelClosedError,
   TimeoutError,
   AbortError,
+  PoisonError,
+  BrokenBarrierError,
+  BrokenWaitGroupError,
 };
 
 const MAX_DEPTH = 16;
@@ -62,6 +73,9 @@ const ours: Array<[ErrorCtor, string]> = [
   [ChannelClosedError, 'ChannelClosedError'],
   [TimeoutError, 'TimeoutError'],
   [AbortError, 'AbortError'],
+  [PoisonError, 'PoisonError'],
+  [BrokenBarrierError, 'BrokenBarrierError'],
+  [BrokenWaitGroupError, 'BrokenWaitGroupError'],
 ];
 
 /**
