@@ -17,16 +17,21 @@ const webSiblings: Plugin = {
 };
 
 /**
- * The tsup configurations of a package that starts threads: its public `entry` points (name →
- * source; `types` names those that get declarations) and its `worker` entry (the file
- * `new Worker(new URL('./worker.js', import.meta.url))` starts), each built for worker_threads
- * platforms and for browsers. The package's build script empties dist first.
+ * The tsup configurations of a package, each built for worker_threads platforms and for browsers:
+ * its public `entry` points (name → source; `types` names those that get declarations); its
+ * `worker` entry, if it starts threads (the file `new Worker(new URL('./worker.js',
+ * import.meta.url))` starts); and, if it has crossables, its `crossing` entry: in the browser
+ * build, the self-contained module a thread imports to revive them (crossing-module-web.ts), with
+ * the `bundled` packages it needs inside it. The package's build script empties dist first.
  */
-export function platformBuilds(
-  entry: Record<string, string>,
-  worker: string,
-  types: Record<string, string>,
-): Options[] {
+export function platformBuilds(options: {
+  entry: Record<string, string>;
+  types: Record<string, string>;
+  worker?: string;
+  crossing?: string;
+  bundled?: string[];
+}): Options[] {
+  const { entry, types, worker, crossing, bundled = [] } = options;
   const common: Options = {
     // An entry stays one file (a worker entry must; the others need nothing more).
     splitting: false,
@@ -39,11 +44,25 @@ export function platformBuilds(
   // nothing there shows a class's name to a user.
   const node: Options = { ...common, platform: 'node', target: 'node20' };
   const browser: Options = { ...common, format: ['esm'], platform: 'browser', esbuildPlugins: [webSiblings] };
-  return [
+  const builds: Options[] = [
     // CJS: import.meta.url becomes the file's URL, so the worker entry is found beside the bundle.
     { ...node, entry, format: ['esm', 'cjs'], dts: { entry: types }, shims: true, keepNames: true },
-    { ...node, entry: { worker }, format: ['esm'], keepNames: false },
     { ...browser, entry, outDir: 'dist/browser', keepNames: true },
-    { ...browser, entry: { worker }, outDir: 'dist/browser', keepNames: false },
   ];
+  if (worker !== undefined) {
+    builds.push(
+      { ...node, entry: { worker }, format: ['esm'], keepNames: false },
+      { ...browser, entry: { worker }, outDir: 'dist/browser', keepNames: false },
+    );
+  }
+  if (crossing !== undefined) {
+    builds.push({
+      ...browser,
+      entry: { crossing },
+      outDir: 'dist/browser',
+      keepNames: true,
+      noExternal: bundled,
+    });
+  }
+  return builds;
 }

@@ -1,15 +1,11 @@
 import { defineConfig } from 'tsup';
+import { platformBuilds } from '../../scripts/platform-builds.js';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  // CJS: import.meta.url becomes the file's URL, which the crossing protocol names for revival.
-  shims: true,
-  // Classes keep their names (esbuild would otherwise print `_Bump` for a class with statics).
-  keepNames: true,
-  platform: 'node',
-  target: 'node20',
-  sourcemap: true,
-  clean: true,
-});
+export default defineConfig(
+  platformBuilds({
+    entry: { index: 'src/index.ts' },
+    types: { index: 'src/index.ts' },
+    crossing: 'src/crossing.ts',
+    bundled: ['@herd/bump'],
+  }),
+);

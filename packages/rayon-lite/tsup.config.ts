@@ -2,5 +2,9 @@ import { defineConfig } from 'tsup';
 import { platformBuilds } from '../../scripts/platform-builds.js';
 
 export default defineConfig(
-  platformBuilds({ index: 'src/index.ts' }, 'src/worker.ts', { index: 'src/index.ts' }),
+  platformBuilds({
+    entry: { index: 'src/index.ts' },
+    types: { index: 'src/index.ts' },
+    worker: 'src/worker.ts',
+  }),
 );

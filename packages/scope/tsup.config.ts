@@ -2,8 +2,10 @@ import { defineConfig } from 'tsup';
 import { platformBuilds } from '../../scripts/platform-builds.js';
 
 export default defineConfig(
-  platformBuilds({ index: 'src/index.ts', runtime: 'src/runtime/index.ts' }, 'src/worker.ts', {
-    index: 'src/index.ts',
-    runtime: 'src/runtime/index.ts',
+  platformBuilds({
+    entry: { index: 'src/index.ts', runtime: 'src/runtime/index.ts' },
+    types: { index: 'src/index.ts', runtime: 'src/runtime/index.ts' },
+    worker: 'src/worker.ts',
+    crossing: 'src/crossing.ts',
   }),
 );

@@ -5,6 +5,5 @@ export default browserSuite({
     'test/exec-argv.test.ts': 'the flags of Node worker_threads and of child Node processes',
     'test/keep-alive.test.ts': 'what keeps a Node process alive (child processes)',
     'test/compiler-helpers.test.ts': "esbuild's and tsc's output, compiled in Node",
-    'test/channel-faults.test.ts': 'reads process.env when it loads (HERD_FAULT_ROUNDS)',
   },
 });

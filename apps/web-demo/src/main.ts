@@ -1,11 +1,12 @@
 // The page: starts the threads, paints what they put in the herd, and checks every pixel against
 // the same computation done here on the page alone.
 //
-// Everything the threads also load is imported with import(), not `import … from`: a bundler
-// merges statically imported modules into the page's own chunk, and a thread that loads a module
-// by URL (a Herd or a channel end revived in the thread from the module that made it, a module
-// task) would then load the whole page, DOM code and all. A dynamically imported module keeps a
-// chunk of its own. (Needed for `vite build`; the dev server serves every module on its own.)
+// The module of module tasks (tasks.ts), and what it shares with the page, are imported with
+// import(), not `import … from`: the threads load tasks.ts by its URL, with its imports, and a
+// bundler merges statically imported modules into the page's own chunk, which a thread would then
+// load, DOM code and all. Dynamically imported modules keep chunks of their own. (Needed for
+// `vite build`; the dev server serves every module on its own. A page without module tasks can
+// import the packages as usual: see test/static-imports.)
 import type { View } from './fractal.js';
 
 const WIDTH = 720;

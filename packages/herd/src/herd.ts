@@ -1,4 +1,5 @@
 import type { Memory } from '@herd/bump';
+import { crossingModule } from './crossing-module-node.js';
 import {
   DEBUG,
   H_CARVE,
@@ -370,7 +371,7 @@ export class Herd {
     done(threadId: number, died: boolean): void;
   } {
     return {
-      module: import.meta.url,
+      module: crossingModule,
       revive: 'Herd.fromShared',
       data: this.toShared(),
       // A thread whose task ended released the members the task leased itself; only a thread

@@ -8,6 +8,7 @@ interface ThreadContext {
   readonly id: number;
   readonly main: boolean;
   readonly task: Map<object, () => void>;
+  readonly running: boolean;
 }
 
 interface WorkerThreadsLike {
@@ -47,9 +48,15 @@ export function isMainThread(): boolean {
   return typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === 'undefined';
 }
 
-/** Has the running task give `owner` back when it ends; nothing outside a runtime thread's task. */
+/**
+ * Has the running task give `owner` back when it ends; nothing outside a runtime thread. Between
+ * two tasks of a runtime thread (a late continuation of a task that ended), at once, in a microtask.
+ */
 export function onTaskEnd(owner: object, end: () => void): void {
-  context()?.task.set(owner, end);
+  const known = context();
+  if (known === undefined) return;
+  if (known.running) known.task.set(owner, end);
+  else queueMicrotask(end);
 }
 
 /** `owner` ended by itself: the task need not end it. */

@@ -98,7 +98,7 @@ export function compilePipeline(
   let factory = factories.get(pipeline.key);
   if (factory === undefined) {
     if (factories.size >= MAX_FACTORIES) factories.clear();
-    factory = new Function('env', pipelineSource(pipeline)) as (env: object) => (piece: number) => void;
+    factory = compileFactory(pipelineSource(pipeline));
     factories.set(pipeline.key, factory);
   }
   const { control, states, values } = memory;
@@ -182,6 +182,22 @@ export function compilePipeline(
     rangeChunk,
   });
   return { runPiece };
+}
+
+/**
+ * Compiles a pipeline's code. Where a Content-Security-Policy forbids compiling strings ('unsafe-eval'
+ * missing), says so, and what to do: the pipeline itself is compiled, whatever its callbacks are.
+ */
+function compileFactory(source: string): (env: object) => (piece: number) => void {
+  try {
+    return new Function('env', source) as (env: object) => (piece: number) => void;
+  } catch (error) {
+    if (!(error instanceof EvalError)) throw error;
+    throw new EvalError(
+      "@herd/rayon-lite compiles each pipeline into one function in its workers (new Function), which this thread's Content-Security-Policy forbids: allow 'unsafe-eval' in the script-src that applies to the worker, or run the work with @herd/scope's spawn and module tasks, which need no eval",
+      { cause: error },
+    );
+  }
 }
 
 /** A value identity (`reduce`, `fold`): each piece gets its own copy of an object. */

@@ -12,6 +12,7 @@ import {
 } from './barrier-layout.js';
 import { brand, isBranded, stamp } from './brand.js';
 import { show } from './channel-checks.js';
+import { crossingModule } from './crossing-module-node.js';
 import { BrokenBarrierError, TimeoutError } from './errors.js';
 import { mainThreadWait } from './main-thread.js';
 import { CROSSING, type Crossing } from './runtime/crossing.js';
@@ -262,7 +263,7 @@ export class Barrier {
           Atomics.notify(words, STATE);
         },
       },
-      import.meta.url,
+      crossingModule,
       'Barrier.fromShared',
     );
   }

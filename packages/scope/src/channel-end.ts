@@ -1,4 +1,5 @@
 import { BUSY, type ChannelCore, TIMED_OUT, WOULD_BLOCK } from './channel-core.js';
+import { crossingModule } from './crossing-module-node.js';
 import type { Side } from './end-counts.js';
 import { EndOwnership, type SharedEnd } from './end-ownership.js';
 import { ChannelClosedError } from './errors.js';
@@ -125,7 +126,7 @@ export abstract class ChannelEnd {
     own.pending ??= core.ends.reserve(side, own.group);
     const group = own.pending;
     return {
-      module: import.meta.url,
+      module: crossingModule,
       revive: `${this.kind}.fromShared`,
       data: { buffer: core.buffer, group: group.index, gen: group.gen } satisfies SharedEnd,
       sent: () => {

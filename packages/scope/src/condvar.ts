@@ -2,6 +2,7 @@ import { brand, isBranded, stamp } from './brand.js';
 import { checkTimeout } from './channel-checks.js';
 import { CondvarCells } from './condvar-cells.js';
 import { CONDVAR_WORDS, STATE } from './condvar-layout.js';
+import { crossingModule } from './crossing-module-node.js';
 import { PoisonError } from './errors.js';
 import { IS_POISONED, type LockWord, OK, OWN } from './lock-word.js';
 import { mainThreadWait } from './main-thread.js';
@@ -281,7 +282,7 @@ export class Condvar {
         lineage: this.#lineage,
         repair: (tags) => cells.repair(tags),
       },
-      import.meta.url,
+      crossingModule,
       'Condvar.fromShared',
     );
   }

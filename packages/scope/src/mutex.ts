@@ -1,5 +1,6 @@
 import { brand, isBranded, stamp } from './brand.js';
 import { show } from './channel-checks.js';
+import { crossingModule } from './crossing-module-node.js';
 import { PoisonError, TimeoutError } from './errors.js';
 import { HELD, LockWord, OK, OWN, STOPPED, TIMED_OUT } from './lock-word.js';
 import { mainThreadWait } from './main-thread.js';
@@ -283,7 +284,7 @@ export class Mutex {
         lineage: this.#lineage,
         repair: (tags) => this.#lock.repair(tags),
       },
-      import.meta.url,
+      crossingModule,
       'Mutex.fromShared',
     );
   }

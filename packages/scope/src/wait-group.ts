@@ -1,5 +1,6 @@
 import { brand, isBranded, stamp } from './brand.js';
 import { show } from './channel-checks.js';
+import { crossingModule } from './crossing-module-node.js';
 import { BrokenWaitGroupError, TimeoutError } from './errors.js';
 import { mainThreadWait } from './main-thread.js';
 import { CROSSING, type Crossing } from './runtime/crossing.js';
@@ -223,7 +224,7 @@ export class WaitGroup {
           }
         },
       },
-      import.meta.url,
+      crossingModule,
       'WaitGroup.fromShared',
     );
   }

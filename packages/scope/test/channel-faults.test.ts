@@ -8,7 +8,10 @@ import { runtime } from '../../../scripts/test-runtime.js';
 import { OWNER_MASK, ownerTag, TX_LOCK } from '../src/channel-layout.js';
 
 // More rounds by hand: HERD_FAULT_ROUNDS=200 pnpm vitest run test/channel-faults.test.ts
-const ROUNDS = Number(process.env.HERD_FAULT_ROUNDS ?? 6);
+const ROUNDS = Number(
+  (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.HERD_FAULT_ROUNDS ??
+    6,
+);
 // Rounds of real threads take a while on a busy machine; a hang still fails the test.
 const ROUNDS_TIMEOUT = 120_000 + ROUNDS * 10_000;
 

@@ -11,6 +11,7 @@ import {
 } from '@herd/scope';
 import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { withNodeApis } from '../../../scripts/test-runtime.js';
 import { LOCK, PARKED, POISONED, POISONED_BY } from '../src/mutex-layout.js';
 import { syncTag } from '../src/sync-layout.js';
 import { deadThreadId, outcome, pending, reached, sleep, soon, wordsOf } from './sync-helpers.js';
@@ -243,7 +244,8 @@ describe('Mutex on the main thread', () => {
     expect(Atomics.load(wordsOf(mutex), LOCK)).toBe(0);
   });
 
-  it('should be told apart by brand across the ESM and CJS builds', async () => {
+  it('should be told apart by brand across the ESM and CJS builds', async ({ skip }) => {
+    skip(!withNodeApis, 'require() of the CJS build');
     const { createRequire } = await import('node:module');
     const cjs = createRequire(import.meta.url)('@herd/scope') as typeof import('@herd/scope');
     expect(new cjs.Mutex()).toBeInstanceOf(Mutex);

@@ -15,11 +15,15 @@ import {
   WaitGroup,
 } from '@herd/scope';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { runtime } from '../../../scripts/test-runtime.js';
 import { ARRIVED_MASK, STATE } from '../src/barrier-layout.js';
 import { outcome, reached, sleep, wordsOf } from './sync-helpers.js';
 
 // More rounds by hand: HERD_FAULT_ROUNDS=50 pnpm vitest run test/sync-faults.test.ts
-const ROUNDS = Number(process.env.HERD_FAULT_ROUNDS ?? 5);
+const ROUNDS = Number(
+  (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.HERD_FAULT_ROUNDS ??
+    5,
+);
 const ROUNDS_TIMEOUT = 60_000 + ROUNDS * 10_000;
 
 afterEach(() => {
@@ -134,7 +138,8 @@ describe('a Mutex whose holder is terminated', () => {
 
   it(
     'should keep the data it guards repairable when threads are terminated at random points',
-    async () => {
+    async ({ skip }) => {
+      skip(runtime === 'deno', 'Deno 2.9 does not stop a busy thread it terminates');
       for (let round = 0; round < ROUNDS; round++) {
         const threads = 4;
         const mutex = new Mutex();

@@ -6,7 +6,7 @@
  * of another library) gets the platform's answers.
  *
  * ```
- * globalThis[Symbol.for('@herd/thread')] = { id, main: false, task: Map<owner, end> }
+ * globalThis[Symbol.for('@herd/thread')] = { id, main: false, task: Map<owner, end>, running }
  * ```
  */
 
@@ -18,7 +18,7 @@ export const THREAD_CONTEXT: unique symbol = Symbol.for('@herd/thread') as any;
  *
  * @example
  * ```ts
- * const context: ThreadContext = { id: 3, main: false, task: new Map() };
+ * const context: ThreadContext = { id: 3, main: false, task: new Map(), running: false };
  * ```
  */
 export interface ThreadContext {
@@ -32,6 +32,11 @@ export interface ThreadContext {
    * returned or threw, so nothing a task leased outlives it (as Rust drops a thread's values).
    */
   readonly task: Map<object, () => void>;
+  /**
+   * Whether a task is running. What registers between two tasks (an async continuation of a
+   * task that already ended, a timer it left) belongs to no running task, and is ended at once.
+   */
+  running: boolean;
 }
 
 interface WorkerThreadsLike {
@@ -87,8 +92,10 @@ export function isMainThread(): boolean {
 }
 
 /**
- * Registers what `owner` must do when the running task ends; a no-op outside a task of a
- * runtime thread (the main thread, a worker of another library), where nothing ends for it.
+ * Registers what `owner` must do when the running task ends; a no-op outside a runtime thread
+ * (the main thread, a worker of another library), where nothing ends for it. In a runtime thread
+ * between two tasks (the continuation of a task that already ended), `end` runs in a microtask:
+ * what a finished task starts late is ended as if it had started in time.
  *
  * @example
  * ```ts
@@ -96,7 +103,10 @@ export function isMainThread(): boolean {
  * ```
  */
 export function onTaskEnd(owner: object, end: () => void): void {
-  context()?.task.set(owner, end);
+  const known = context();
+  if (known === undefined) return;
+  if (known.running) known.task.set(owner, end);
+  else queueMicrotask(end);
 }
 
 /**

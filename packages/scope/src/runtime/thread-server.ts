@@ -93,7 +93,7 @@ export async function serveThread(handlers: Record<string, JobHandler> = {}): Pr
   const port = await threadPort();
   const start = port.data as ThreadStart;
   const control = new Int32Array(start.control);
-  const context: ThreadContext = { id: port.id, main: false, task: new Map() };
+  const context: ThreadContext = { id: port.id, main: false, task: new Map(), running: false };
   Object.defineProperty(globalThis, THREAD_CONTEXT, { value: context, configurable: true });
   const known: Record<string, JobHandler> = { task: runTask, ...handlers };
   let queue = Promise.resolve();
@@ -104,7 +104,7 @@ export async function serveThread(handlers: Record<string, JobHandler> = {}): Pr
     received++;
     pending++;
     queue = queue
-      .then(() => serve(port, known, control, start.data, message))
+      .then(() => serve(context, port, known, control, start.data, message))
       .then(() => {
         if (--pending === 0) watchForNextJob(control, received);
       });
@@ -129,6 +129,7 @@ function watchForNextJob(control: Int32Array, received: number): void {
 }
 
 async function serve(
+  context: ThreadContext,
   port: ThreadPort,
   handlers: Record<string, JobHandler>,
   control: Int32Array,
@@ -144,6 +145,7 @@ async function serve(
     emit: (event) => port.post({ '@herd/event': id, event } satisfies EventMessage),
   };
   let reply: ReplyMessage;
+  context.running = true;
   try {
     const handler = handlers[message.kind];
     if (handler === undefined)
@@ -152,8 +154,16 @@ async function serve(
   } catch (error) {
     reply = { '@herd/reply': id, ok: false, error: encodeError(error), clean: true };
   }
+  context.running = false;
   endTask();
   reply.clean = sameResources(before, port.activeResources());
+  if (!reply.clean) {
+    // What ended with the task may let go a moment later (a wait it left pending, stopped by
+    // endTask, releases its hold on the event loop in a callback; a module loader's own short
+    // timer fires): one turn of the event loop, and a second look.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    reply.clean = sameResources(before, port.activeResources());
+  }
   // A thread that left something running is terminated once it replied: let its output out first.
   if (!reply.clean) await port.flushOutput();
   try {
