@@ -1,4 +1,4 @@
-import { show } from './show.js';
+import { herdClass } from './herd-class.js';
 
 /**
  * Thrown when an allocation does not fit: the arena's allocation limit or its reserved address
@@ -51,30 +51,5 @@ export class UseAfterResetError extends Error {
   }
 }
 
-/**
- * Where Herd's packages list their error classes, so that `@herd/scope` rebuilds an error thrown
- * in a worker as the same class on the other side (it cannot import every package).
- * @internal
- *
- * @example
- * ```ts
- * export class HerdBusyError extends Error {
- *   override name = 'HerdBusyError';
- * }
- * registerErrorClass('HerdBusyError', HerdBusyError);
- * ```
- */
-export function registerErrorClass(name: string, ctor: new (...args: never[]) => Error): void {
-  if (typeof name !== 'string' || name === '') {
-    throw new TypeError(`name must be a non-empty string, got ${show(name)}`);
-  }
-  if (typeof ctor !== 'function') throw new TypeError(`ctor must be an error class, got ${show(ctor)}`);
-  const key = Symbol.for('@herd/error-classes');
-  const global = globalThis as unknown as Record<symbol, Map<string, unknown> | undefined>;
-  const registry = global[key] ?? new Map<string, unknown>();
-  global[key] = registry;
-  registry.set(name, ctor);
-}
-
-registerErrorClass('AllocError', AllocError);
-registerErrorClass('UseAfterResetError', UseAfterResetError);
+herdClass(AllocError, 'AllocError');
+herdClass(UseAfterResetError, 'UseAfterResetError');

@@ -3,7 +3,8 @@ export { Bump, type BumpOptions } from './bump.js';
 export { BumpString } from './bump-string.js';
 export { BumpVec } from './bump-vec.js';
 export { DebugMemory } from './debug-memory.js';
-export { AllocError, registerErrorClass, UseAfterResetError } from './errors.js';
+export { AllocError, UseAfterResetError } from './errors.js';
+export { errorClass, herdClass } from './herd-class.js';
 export { Memory, type Ptr } from './memory.js';
 export {
   type FieldGetter,

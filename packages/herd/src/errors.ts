@@ -1,4 +1,4 @@
-import { registerErrorClass } from '@herd/bump';
+import { herdClass } from '@herd/bump';
 
 /**
  * Thrown by `herd.reset()` while members are leased (Rust needs `&mut Herd` to reset, which no
@@ -40,5 +40,5 @@ export class MemberReleasedError extends Error {
   override name = 'MemberReleasedError';
 }
 
-registerErrorClass('HerdBusyError', HerdBusyError);
-registerErrorClass('MemberReleasedError', MemberReleasedError);
+herdClass(HerdBusyError, 'HerdBusyError');
+herdClass(MemberReleasedError, 'MemberReleasedError');

@@ -2,6 +2,8 @@
 // `instanceof` holds across bundles) are this package's too.
 export { AbortError, ThreadError } from '@herd/scope';
 
+import { herdClass } from '@herd/scope/runtime';
+
 /**
  * A callback threw while the pipeline processed one item. The call rejects with this error after
  * the other pieces have stopped; `cause` holds the original error, decoded with its class kept.
@@ -67,6 +69,10 @@ export class PoolClosedError extends Error {
     super('the thread pool is closed');
   }
 }
+
+herdClass(ItemError, 'ItemError');
+herdClass(JoinError, 'JoinError');
+herdClass(PoolClosedError, 'PoolClosedError');
 
 function describe(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;

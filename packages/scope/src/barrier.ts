@@ -10,12 +10,12 @@ import {
   PARTIES,
   STATE,
 } from './barrier-layout.js';
-import { brand, isBranded, stamp } from './brand.js';
 import { show } from './channel-checks.js';
 import { crossingModule } from './crossing-module-node.js';
 import { BrokenBarrierError, TimeoutError } from './errors.js';
 import { mainThreadWait } from './main-thread.js';
 import { CROSSING, type Crossing } from './runtime/crossing.js';
+import { herdClass } from './runtime/herd-class.js';
 import { isMainThread } from './runtime/thread-context.js';
 import {
   abortedWait,
@@ -51,8 +51,6 @@ const WOULD_WAIT = -3;
 const PASSED = -4;
 const WITHDRAWN = -5;
 
-const barrierBrand = brand('Barrier');
-
 /** The words `fromShared` passes to the constructor. */
 let reviving: Int32Array | undefined;
 
@@ -85,11 +83,6 @@ let reviving: Int32Array | undefined;
  * ```
  */
 export class Barrier {
-  static [Symbol.hasInstance](value: unknown): boolean {
-    // biome-ignore lint/complexity/noThisInStatic: `this` is a user's subclass when it is not the class itself
-    return isBranded(value, barrierBrand, this, Barrier);
-  }
-
   readonly #words: Int32Array;
   readonly #parties: number;
   readonly #onMain: boolean;
@@ -314,7 +307,7 @@ export class Barrier {
   }
 }
 
-stamp(Barrier, barrierBrand);
+herdClass(Barrier, 'Barrier');
 
 function timedOut(method: string, timeout: number | undefined): TimeoutError {
   return new TimeoutError(`${method}: not every party of the round arrived within ${timeout} ms`);

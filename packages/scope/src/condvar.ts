@@ -1,4 +1,3 @@
-import { brand, isBranded, stamp } from './brand.js';
 import { checkTimeout } from './channel-checks.js';
 import { CondvarCells } from './condvar-cells.js';
 import { CONDVAR_WORDS, STATE } from './condvar-layout.js';
@@ -9,6 +8,7 @@ import { mainThreadWait } from './main-thread.js';
 import { BEGIN_WAIT, checkGuard, END_WAIT, type MutexGuard } from './mutex-guard.js';
 import { LOCK } from './mutex-layout.js';
 import { CROSSING, type Crossing } from './runtime/crossing.js';
+import { herdClass } from './runtime/herd-class.js';
 import { currentThreadId, isMainThread } from './runtime/thread-context.js';
 import { abortedWait, checkWaitOptions, endedWait, type WaitAsyncOptions } from './sync-checks.js';
 import { openShared, recordLineage, type SharedSync, sharedCrossing } from './sync-crossing.js';
@@ -31,8 +31,6 @@ export interface WaitTimeoutResult {
 
 const NOTIFIED: WaitTimeoutResult = Object.freeze({ timedOut: false });
 const TIMED_OUT: WaitTimeoutResult = Object.freeze({ timedOut: true });
-
-const condvarBrand = brand('Condvar');
 
 /** The words `fromShared` passes to the constructor (a public constructor takes no arguments). */
 let reviving: Int32Array | undefined;
@@ -71,11 +69,6 @@ let reviving: Int32Array | undefined;
  * ```
  */
 export class Condvar {
-  static [Symbol.hasInstance](value: unknown): boolean {
-    // biome-ignore lint/complexity/noThisInStatic: `this` is a user's subclass when it is not the class itself
-    return isBranded(value, condvarBrand, this, Condvar);
-  }
-
   readonly #cells: CondvarCells;
   readonly #lineage: Lineage;
   readonly #onMain: boolean;
@@ -348,7 +341,7 @@ export class Condvar {
   }
 }
 
-stamp(Condvar, condvarBrand);
+herdClass(Condvar, 'Condvar');
 
 function poisonedWait(method: string, lock: LockWord): PoisonError {
   const threadId = lock.poisonedBy - 1;

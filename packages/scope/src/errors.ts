@@ -1,12 +1,4 @@
-import { brand, isBranded, stamp } from './brand.js';
-
-const threadErrorBrand = brand('ThreadError');
-const channelClosedBrand = brand('ChannelClosedError');
-const timeoutBrand = brand('TimeoutError');
-const abortBrand = brand('AbortError');
-const poisonBrand = brand('PoisonError');
-const brokenBarrierBrand = brand('BrokenBarrierError');
-const brokenWaitGroupBrand = brand('BrokenWaitGroupError');
+import { herdClass } from './runtime/herd-class.js';
 
 /**
  * A thread spawned in a scope threw, or its worker exited before returning.
@@ -26,10 +18,6 @@ const brokenWaitGroupBrand = brand('BrokenWaitGroupError');
 export class ThreadError extends Error {
   override readonly name = 'ThreadError';
 
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    // biome-ignore lint/complexity/noThisInStatic: `this` is a user's subclass when it is not the class itself
-    return isBranded(value, threadErrorBrand, this, ThreadError);
-  }
   /** Spawn order of the thread inside its scope (0 for the first `spawn`). */
   readonly index: number;
   /** The worker's `threadId`, or -1 when the worker never started. */
@@ -66,11 +54,6 @@ export class ChannelClosedError extends Error {
    * how many of its values were sent before (those will be received; the rest were not sent).
    */
   declare sent?: number;
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    // biome-ignore lint/complexity/noThisInStatic: `this` is a user's subclass when it is not the class itself
-    return isBranded(value, channelClosedBrand, this, ChannelClosedError);
-  }
 }
 
 /**
@@ -84,11 +67,6 @@ export class ChannelClosedError extends Error {
  */
 export class TimeoutError extends Error {
   override readonly name = 'TimeoutError';
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    // biome-ignore lint/complexity/noThisInStatic: `this` is a user's subclass when it is not the class itself
-    return isBranded(value, timeoutBrand, this, TimeoutError);
-  }
 }
 
 /**
@@ -106,11 +84,6 @@ export class TimeoutError extends Error {
  */
 export class AbortError extends Error {
   override readonly name = 'AbortError';
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    // biome-ignore lint/complexity/noThisInStatic: `this` is a user's subclass when it is not the class itself
-    return isBranded(value, abortBrand, this, AbortError);
-  }
 }
 
 /**
@@ -139,11 +112,6 @@ export class PoisonError extends Error {
   /** The id of the thread that died holding the lock (-1 when not known). */
   declare threadId: number;
 
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    // biome-ignore lint/complexity/noThisInStatic: `this` is a user's subclass when it is not the class itself
-    return isBranded(value, poisonBrand, this, PoisonError);
-  }
-
   constructor(message?: string, options?: { threadId?: number; cause?: unknown }) {
     super(message, options && 'cause' in options ? { cause: options.cause } : undefined);
     // An own property, so it crosses back from a thread with the error.
@@ -167,11 +135,6 @@ export class BrokenBarrierError extends Error {
   /** The id of the thread whose death broke the barrier (-1 when not known). */
   declare threadId: number;
 
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    // biome-ignore lint/complexity/noThisInStatic: `this` is a user's subclass when it is not the class itself
-    return isBranded(value, brokenBarrierBrand, this, BrokenBarrierError);
-  }
-
   constructor(message?: string, options?: { threadId?: number; cause?: unknown }) {
     super(message, options && 'cause' in options ? { cause: options.cause } : undefined);
     this.threadId = options?.threadId ?? -1;
@@ -194,21 +157,16 @@ export class BrokenWaitGroupError extends Error {
   /** The id of the thread whose death broke the group (-1 when not known). */
   declare threadId: number;
 
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    // biome-ignore lint/complexity/noThisInStatic: `this` is a user's subclass when it is not the class itself
-    return isBranded(value, brokenWaitGroupBrand, this, BrokenWaitGroupError);
-  }
-
   constructor(message?: string, options?: { threadId?: number; cause?: unknown }) {
     super(message, options && 'cause' in options ? { cause: options.cause } : undefined);
     this.threadId = options?.threadId ?? -1;
   }
 }
 
-stamp(ThreadError, threadErrorBrand);
-stamp(ChannelClosedError, channelClosedBrand);
-stamp(TimeoutError, timeoutBrand);
-stamp(AbortError, abortBrand);
-stamp(PoisonError, poisonBrand);
-stamp(BrokenBarrierError, brokenBarrierBrand);
-stamp(BrokenWaitGroupError, brokenWaitGroupBrand);
+herdClass(ThreadError, 'ThreadError');
+herdClass(ChannelClosedError, 'ChannelClosedError');
+herdClass(TimeoutError, 'TimeoutError');
+herdClass(AbortError, 'AbortError');
+herdClass(PoisonError, 'PoisonError');
+herdClass(BrokenBarrierError, 'BrokenBarrierError');
+herdClass(BrokenWaitGroupError, 'BrokenWaitGroupError');

@@ -19,6 +19,7 @@ export type { LockAsyncOptions, LockOptions } from './mutex.js';
 export { Mutex } from './mutex.js';
 export { MutexGuard } from './mutex-guard.js';
 export { Receiver } from './receiver.js';
+export { herdClass } from './runtime/herd-class.js';
 export type { ModuleTask, Scope, ScopeOptions } from './scope.js';
 export { scope } from './scope.js';
 export { Sender } from './sender.js';

@@ -1,13 +1,11 @@
-import { brand, isBranded, stamp } from './brand.js';
 import { show } from './channel-checks.js';
 import type { LockWord } from './lock-word.js';
+import { herdClass } from './runtime/herd-class.js';
 import { offTaskEnd, onTaskEnd } from './runtime/thread-context.js';
 
 /** A Condvar's hold on a guard during a wait; registered symbols, so that bundles agree on them. */
 export const BEGIN_WAIT: unique symbol = Symbol.for('@herd/scope/MutexGuard.beginWait') as any;
 export const END_WAIT: unique symbol = Symbol.for('@herd/scope/MutexGuard.endWait') as any;
-
-const guardBrand = brand('MutexGuard');
 
 /**
  * Proof that this thread holds a `Mutex`, from `lock()`, `lockAsync()` or `tryLock()`: the lock is
@@ -24,11 +22,6 @@ const guardBrand = brand('MutexGuard');
  * ```
  */
 export class MutexGuard {
-  static [Symbol.hasInstance](value: unknown): boolean {
-    // biome-ignore lint/complexity/noThisInStatic: `this` is a user's subclass when it is not the class itself
-    return isBranded(value, guardBrand, this, MutexGuard);
-  }
-
   readonly #lock: LockWord;
   #held = true;
   /** In a Condvar wait: the lock was let go for it, and is taken back before the wait returns. */
@@ -125,7 +118,7 @@ export class MutexGuard {
   }
 }
 
-stamp(MutexGuard, guardBrand);
+herdClass(MutexGuard, 'MutexGuard');
 
 /**
  * `value` as a guard that holds its lock, checked by brand (it may come from another bundle).

@@ -1,4 +1,3 @@
-import { brand, isBranded, stamp } from './brand.js';
 import { show } from './channel-checks.js';
 import { crossingModule } from './crossing-module-node.js';
 import { PoisonError, TimeoutError } from './errors.js';
@@ -7,6 +6,7 @@ import { mainThreadWait } from './main-thread.js';
 import { MutexGuard } from './mutex-guard.js';
 import { LOCK, MUTEX_WORDS } from './mutex-layout.js';
 import { CROSSING, type Crossing } from './runtime/crossing.js';
+import { herdClass } from './runtime/herd-class.js';
 import { currentThreadId, isMainThread } from './runtime/thread-context.js';
 import {
   abortedWait,
@@ -49,8 +49,6 @@ export interface LockAsyncOptions extends WaitAsyncOptions {
   ignorePoison?: boolean;
 }
 
-const mutexBrand = brand('Mutex');
-
 /** The words `fromShared` passes to the constructor (a public constructor takes no arguments). */
 let reviving: Int32Array | undefined;
 
@@ -91,11 +89,6 @@ let reviving: Int32Array | undefined;
  * ```
  */
 export class Mutex {
-  static [Symbol.hasInstance](value: unknown): boolean {
-    // biome-ignore lint/complexity/noThisInStatic: `this` is a user's subclass when it is not the class itself
-    return isBranded(value, mutexBrand, this, Mutex);
-  }
-
   readonly #buffer: SharedArrayBuffer;
   readonly #lock: LockWord;
   readonly #lineage: Lineage;
@@ -299,7 +292,7 @@ export class Mutex {
   }
 }
 
-stamp(Mutex, mutexBrand);
+herdClass(Mutex, 'Mutex');
 
 function checkIgnorePoison(options: unknown): boolean {
   const value = (options as { ignorePoison?: unknown } | undefined)?.ignorePoison;

@@ -1,4 +1,3 @@
-import { brand, isBranded, stamp } from './brand.js';
 import { checkInto, checkRecvOptions, checkTimeout, type RecvOptions } from './channel-checks.js';
 import { ABORTED, ChannelCore, DISCONNECTED, type NumberArray, OK, TIMED_OUT } from './channel-core.js';
 import { ChannelEnd } from './channel-end.js';
@@ -6,6 +5,7 @@ import { EndOwnership, type SharedEnd } from './end-ownership.js';
 import { AbortError, ChannelClosedError, TimeoutError } from './errors.js';
 import type { BlockingUse } from './main-thread.js';
 import { AsyncValues, Values } from './receiver-iterators.js';
+import { herdClass } from './runtime/herd-class.js';
 
 const disconnected = () =>
   new ChannelClosedError('receive on an empty channel whose senders are all closed: nothing more can come');
@@ -43,8 +43,6 @@ const RECV_MANY_TIMEOUT: BlockingUse = {
   instead: 'await rx.recvManyAsync(into, { timeout: ms })',
 };
 
-const receiverBrand = brand('Receiver');
-
 /**
  * The receiving end of a channel. Many receivers may share a channel (`clone()`); each value goes
  * to exactly one of them. Iterating (sync in workers, `for await` anywhere) ends when the channel
@@ -66,11 +64,6 @@ const receiverBrand = brand('Receiver');
  * ```
  */
 export class Receiver extends ChannelEnd {
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    // biome-ignore lint/complexity/noThisInStatic: `this` is a user's subclass when it is not the class itself
-    return isBranded(value, receiverBrand, this, Receiver);
-  }
-
   /** @internal Ends are made by `syncChannel`, `channel`, `clone()` and crossing into a thread. */
   constructor(core: ChannelCore, own: EndOwnership) {
     super(core, own, 'rx');
@@ -373,7 +366,7 @@ export class Receiver extends ChannelEnd {
   }
 }
 
-stamp(Receiver, receiverBrand);
+herdClass(Receiver, 'Receiver');
 
 function aborted(method: string, signal: AbortSignal): AbortError {
   return new AbortError(`${method} was aborted`, { cause: signal.reason });

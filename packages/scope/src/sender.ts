@@ -1,10 +1,10 @@
-import { brand, isBranded, stamp } from './brand.js';
 import { checkValue, checkValues } from './channel-checks.js';
 import { BUSY, ChannelCore, DISCONNECTED, OK, WOULD_BLOCK } from './channel-core.js';
 import { ChannelEnd } from './channel-end.js';
 import { EndOwnership, type SharedEnd } from './end-ownership.js';
 import { ChannelClosedError } from './errors.js';
 import { type BlockingUse, mainThreadWait } from './main-thread.js';
+import { herdClass } from './runtime/herd-class.js';
 
 const closedByReceivers = () =>
   new ChannelClosedError('send on a channel whose receivers are all closed: nobody can receive the value');
@@ -33,8 +33,6 @@ const SEND_MANY: BlockingUse = {
 };
 const RENDEZVOUS = 'on a rendezvous channel every send waits for a receiver to take the value';
 
-const senderBrand = brand('Sender');
-
 /**
  * The sending end of a channel made by `syncChannel` or `channel`. Passing it to `s.spawn` moves
  * it into the thread (this copy is then spent); `clone()` first to keep one. A thread that ends
@@ -53,11 +51,6 @@ const senderBrand = brand('Sender');
  * ```
  */
 export class Sender extends ChannelEnd {
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    // biome-ignore lint/complexity/noThisInStatic: `this` is a user's subclass when it is not the class itself
-    return isBranded(value, senderBrand, this, Sender);
-  }
-
   /** @internal Ends are made by `syncChannel`, `channel`, `clone()` and crossing into a thread. */
   constructor(core: ChannelCore, own: EndOwnership) {
     super(core, own, 'tx');
@@ -281,4 +274,4 @@ export class Sender extends ChannelEnd {
   }
 }
 
-stamp(Sender, senderBrand);
+herdClass(Sender, 'Sender');

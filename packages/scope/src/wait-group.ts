@@ -1,9 +1,9 @@
-import { brand, isBranded, stamp } from './brand.js';
 import { show } from './channel-checks.js';
 import { crossingModule } from './crossing-module-node.js';
 import { BrokenWaitGroupError, TimeoutError } from './errors.js';
 import { mainThreadWait } from './main-thread.js';
 import { CROSSING, type Crossing } from './runtime/crossing.js';
+import { herdClass } from './runtime/herd-class.js';
 import { isMainThread } from './runtime/thread-context.js';
 import {
   abortedWait,
@@ -16,8 +16,6 @@ import { openShared, type SharedSync, sharedCrossing } from './sync-crossing.js'
 import { KIND, syncTag, WAIT_GROUP_KIND } from './sync-layout.js';
 import { AsyncWait, park } from './sync-wait.js';
 import { BROKEN, BROKEN_BY, COUNT, COUNT_MASK, MAX_COUNT, WAIT_GROUP_WORDS } from './wait-group-layout.js';
-
-const waitGroupBrand = brand('WaitGroup');
 
 /** The words `fromShared` passes to the constructor. */
 let reviving: Int32Array | undefined;
@@ -45,11 +43,6 @@ let reviving: Int32Array | undefined;
  * ```
  */
 export class WaitGroup {
-  static [Symbol.hasInstance](value: unknown): boolean {
-    // biome-ignore lint/complexity/noThisInStatic: `this` is a user's subclass when it is not the class itself
-    return isBranded(value, waitGroupBrand, this, WaitGroup);
-  }
-
   readonly #words: Int32Array;
   readonly #onMain: boolean;
 
@@ -262,7 +255,7 @@ export class WaitGroup {
   }
 }
 
-stamp(WaitGroup, waitGroupBrand);
+herdClass(WaitGroup, 'WaitGroup');
 
 function timedOut(method: string, timeout: number | undefined): TimeoutError {
   return new TimeoutError(`${method}: the count was still above zero after ${timeout} ms`);

@@ -80,6 +80,16 @@ describe('scope', () => {
     expect(threadError.message).toBe('thread 1 threw RangeError: too far');
   });
 
+  it('should rethrow an error of a class given to herdClass as that class, methods included', async () => {
+    const { QuotaError } = await import('./fixtures/quota-error.mjs');
+    const error = (await scope((s) => {
+      s.spawn({ module: fixture('quota-error.mjs'), name: 'overQuota' }, 5);
+    }).catch((e: unknown) => e)) as ThreadError;
+    expect(error).toBeInstanceOf(ThreadError);
+    expect(error.cause).toBeInstanceOf(QuotaError);
+    expect((error.cause as InstanceType<typeof QuotaError>).describe()).toBe('over quota (limit 5)');
+  });
+
   it('should report a thread that calls process.exit(3) with its exit code', async ({ skip }) => {
     skip(!withNodeApis, 'process.exit in a thread (worker_threads)');
     const error = (await scope((s) => {

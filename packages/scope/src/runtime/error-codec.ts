@@ -1,12 +1,6 @@
-import {
-  AbortError,
-  BrokenBarrierError,
-  BrokenWaitGroupError,
-  ChannelClosedError,
-  PoisonError,
-  ThreadError,
-  TimeoutError,
-} from '../errors.js';
+// Loaded for their registration: this package's error classes list themselves (herd-class.ts).
+import '../errors.js';
+import { errorClass } from './herd-class.js';
 
 /**
  * An error (or any thrown value) as it crosses back from a thread. Everything in it is
@@ -44,12 +38,6 @@ const builtins: Record<string, ErrorCtor> = {
   ReferenceError,
   EvalError,
   URIError,
-  ChannelClosedError,
-  TimeoutError,
-  AbortError,
-  PoisonError,
-  BrokenBarrierError,
-  BrokenWaitGroupError,
 };
 
 const MAX_DEPTH = 16;
@@ -68,33 +56,13 @@ function cloneable(value: unknown): unknown {
   }
 }
 
-/** Named by string, not `.name`: a bundler may rename a class (`_TimeoutError`). */
-const ours: Array<[ErrorCtor, string]> = [
-  [ChannelClosedError, 'ChannelClosedError'],
-  [TimeoutError, 'TimeoutError'],
-  [AbortError, 'AbortError'],
-  [PoisonError, 'PoisonError'],
-  [BrokenBarrierError, 'BrokenBarrierError'],
-  [BrokenWaitGroupError, 'BrokenWaitGroupError'],
-];
-
-/**
- * Error classes other Herd packages registered (`AllocError`, `HerdBusyError`, ...), by name. This
- * package cannot import them; each registers itself under this symbol when it loads.
- */
-function registered(): Map<string, ErrorCtor> | undefined {
-  return (globalThis as unknown as Record<symbol, Map<string, ErrorCtor> | undefined>)[
-    Symbol.for('@herd/error-classes')
-  ];
-}
-
 function typeOf(error: Error): string {
   if (typeof DOMException !== 'undefined' && error instanceof DOMException) return 'DOMException';
   if (error instanceof AggregateError) return 'AggregateError';
-  if (error instanceof ThreadError) return 'ThreadError';
-  for (const [ctor, name] of ours) if (error instanceof ctor) return name;
+  // A Herd class, whichever package and bundle made it (herd-class.ts): by the name it answers to.
   const name = String(error.name);
-  if (registered()?.get(name) === error.constructor) return name;
+  const herd = errorClass(name);
+  if (herd !== undefined && error instanceof herd) return name;
   for (let proto = Object.getPrototypeOf(error); proto !== null; proto = Object.getPrototypeOf(proto)) {
     const ctor = proto.constructor as Function | undefined;
     if (ctor && builtins[ctor.name] === ctor) return ctor.name;
@@ -107,11 +75,6 @@ function encode(error: unknown, depth: number): ErrorWire {
   const props: Record<string, unknown> = {};
   for (const key of Object.keys(error)) {
     if (!skipped.has(key)) props[key] = cloneable((error as unknown as Record<string, unknown>)[key]);
-  }
-  if (error instanceof ThreadError) {
-    props.index = error.index;
-    props.threadId = error.threadId;
-    props.exitCode = error.exitCode;
   }
   const wire: ErrorWire = {
     kind: 'error',
@@ -172,18 +135,12 @@ function decode(wire: ErrorWire): unknown {
     error = new AggregateError((wire.errors ?? []).map(decode), wire.message);
   } else if (wire.type === 'DOMException' && typeof DOMException !== 'undefined') {
     error = new DOMException(wire.message, wire.name);
-  } else if (wire.type === 'ThreadError') {
-    const { index, threadId, exitCode } = wire.props as {
-      index: number;
-      threadId: number;
-      exitCode?: number;
-    };
-    error = new ThreadError(wire.message, { index, threadId, exitCode });
   } else if (builtins[wire.type]) {
     error = new builtins[wire.type]!(wire.message);
   } else {
-    // A registered Herd class: made without running its constructor, whose parameters vary.
-    const ctor = registered()?.get(wire.type);
+    // A Herd class (herd-class.ts): made without running its constructor, whose parameters vary;
+    // its own properties (a ThreadError's index, an AllocError's size) come below.
+    const ctor = errorClass(wire.type);
     error = ctor ? (Object.create(ctor.prototype) as Error) : new Error(wire.message);
     if (ctor) define(error, 'message', wire.message);
   }
@@ -191,8 +148,6 @@ function decode(wire: ErrorWire): unknown {
   define(error, 'stack', wire.stack);
   if (wire.cause) define(error, 'cause', decode(wire.cause.value));
   for (const [key, value] of Object.entries(wire.props)) {
-    if (wire.type === 'ThreadError' && (key === 'index' || key === 'threadId' || key === 'exitCode'))
-      continue;
     try {
       (error as unknown as Record<string, unknown>)[key] = value;
     } catch {
