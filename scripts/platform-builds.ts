@@ -46,7 +46,14 @@ export function platformBuilds(options: {
   const browser: Options = { ...common, format: ['esm'], platform: 'browser', esbuildPlugins: [webSiblings] };
   const builds: Options[] = [
     // CJS: import.meta.url becomes the file's URL, so the worker entry is found beside the bundle.
-    { ...node, entry, format: ['esm', 'cjs'], dts: { entry: types }, shims: true, keepNames: true },
+    {
+      ...node,
+      entry,
+      format: ['esm', 'cjs'],
+      dts: { entry: types, resolve: ['@herd/shared'] },
+      shims: true,
+      keepNames: true,
+    },
     { ...browser, entry, outDir: 'dist/browser', keepNames: true },
   ];
   if (worker !== undefined) {

@@ -3,7 +3,8 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: { index: 'src/index.ts' },
   format: ['esm', 'cjs'],
-  dts: true,
+  // @herd/shared is bundled in (a devDependency), and so are its types.
+  dts: { resolve: ['@herd/shared'] },
   // Classes keep their names (esbuild would otherwise print `_Bump` for a class with statics).
   keepNames: true,
   platform: 'node',

@@ -1,13 +1,13 @@
-import { AllocError } from './errors.js';
-import type { Memory, Ptr } from './memory.js';
-import { show } from './show.js';
 import {
   type ElementOf,
   isBigIntKind,
   isTypedArrayConstructor,
+  show,
   type TypedArray,
   type TypedArrayConstructor,
-} from './typed-array.js';
+} from '@herd/shared';
+import { AllocError } from './errors.js';
+import type { Memory, Ptr } from './memory.js';
 import { utf8Length } from './utf8.js';
 import { checkAlign, checkCtor, checkLength, checkPtr, checkSize, checkTypedArray } from './validate.js';
 

@@ -1,6 +1,6 @@
+import { show } from '@herd/shared';
 import type { Arena } from './arena.js';
 import type { Ptr } from './memory.js';
-import { show } from './show.js';
 import { utf8Length } from './utf8.js';
 import { checkArena, checkSize } from './validate.js';
 

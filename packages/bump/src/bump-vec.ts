@@ -1,7 +1,12 @@
+import {
+  type ElementOf,
+  isBigIntKind,
+  show,
+  type TypedArray,
+  type TypedArrayConstructor,
+} from '@herd/shared';
 import type { Arena } from './arena.js';
 import type { Ptr } from './memory.js';
-import { show } from './show.js';
-import { type ElementOf, isBigIntKind, type TypedArray, type TypedArrayConstructor } from './typed-array.js';
 import { checkArena, checkCtor, checkLength } from './validate.js';
 
 type Indexable<E> = { [index: number]: E };

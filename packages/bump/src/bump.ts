@@ -1,8 +1,8 @@
+import { show } from '@herd/shared';
 import { Arena } from './arena.js';
 import { DebugMemory } from './debug-memory.js';
 import { AllocError } from './errors.js';
 import { Memory } from './memory.js';
-import { show } from './show.js';
 import { checkLimit, checkSize, MAX_ADDRESS } from './validate.js';
 
 /**

@@ -1,4 +1,4 @@
-import { herdClass } from './herd-class.js';
+import { herdClass } from '@herd/shared';
 
 /**
  * Thrown when an allocation does not fit: the arena's allocation limit or its reserved address

@@ -1,10 +1,16 @@
+export {
+  type ElementOf,
+  isTypedArray,
+  isTypedArrayConstructor,
+  type TypedArray,
+  type TypedArrayConstructor,
+} from '@herd/shared';
 export { Arena, NO_CHUNK_POS } from './arena.js';
 export { Bump, type BumpOptions } from './bump.js';
 export { BumpString } from './bump-string.js';
 export { BumpVec } from './bump-vec.js';
 export { DebugMemory } from './debug-memory.js';
 export { AllocError, UseAfterResetError } from './errors.js';
-export { errorClass, herdClass } from './herd-class.js';
 export { Memory, type Ptr } from './memory.js';
 export {
   type FieldGetter,
@@ -16,11 +22,4 @@ export {
   type Struct,
   struct,
 } from './struct.js';
-export {
-  type ElementOf,
-  isTypedArray,
-  isTypedArrayConstructor,
-  type TypedArray,
-  type TypedArrayConstructor,
-} from './typed-array.js';
 export { utf8Length } from './utf8.js';

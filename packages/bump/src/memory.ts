@@ -1,5 +1,5 @@
-import { show } from './show.js';
-import type { TypedArray, TypedArrayConstructor } from './typed-array.js';
+import type { TypedArray, TypedArrayConstructor } from '@herd/shared';
+import { show } from '@herd/shared';
 import { createUtf8Codec, type Utf8Codec } from './utf8.js';
 import { checkCtor, checkSize } from './validate.js';
 

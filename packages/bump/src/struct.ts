@@ -1,7 +1,7 @@
+import { show } from '@herd/shared';
 import type { Arena } from './arena.js';
 import { POISONED } from './debug-memory.js';
 import type { Memory, Ptr } from './memory.js';
-import { show } from './show.js';
 import { checkArena, checkLength } from './validate.js';
 
 /**

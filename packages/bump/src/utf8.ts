@@ -6,7 +6,7 @@
 //   JavaScript codec that writes and reads the memory directly (faster than the API for them
 //   anyway), longer ones through a reusable scratch buffer of the kind the API accepts, copied.
 
-import { show } from './show.js';
+import { show } from '@herd/shared';
 
 type NodeBuffer = Uint8Array & {
   write(s: string, offset: number, length: number, encoding: 'utf8'): number;

@@ -1,11 +1,11 @@
-import { AllocError } from './errors.js';
-import { show } from './show.js';
 import {
   isTypedArray,
   isTypedArrayConstructor,
+  show,
   type TypedArray,
   type TypedArrayConstructor,
-} from './typed-array.js';
+} from '@herd/shared';
+import { AllocError } from './errors.js';
 
 /** Largest alignment an allocation may ask for: one page, as bumpalo's callers rarely need more. */
 export const MAX_ALIGN = 4096;

@@ -1,4 +1,4 @@
-import { herdClass } from '@herd/bump';
+import { herdClass } from '@herd/shared';
 
 /**
  * Thrown by `herd.reset()` while members are leased (Rust needs `&mut Herd` to reset, which no

@@ -6,7 +6,7 @@
  * lets V8 inline the user's callbacks; a chain of closures costs ~15 ns an item instead.
  */
 import type { TaskWire } from '@herd/scope/runtime';
-import { describeValue } from './describe-value.js';
+import { show } from '@herd/shared';
 import { FOUND, type JobMemory, POSTED, SHARED, stopJob } from './job-memory.js';
 import { describePipeline, type Pipeline, pipelineSource } from './pipeline-code.js';
 import type { IterJob, SourceWire } from './protocol.js';
@@ -176,7 +176,7 @@ export function compilePipeline(
     foundLast: foundBest,
     beaten: (piece: number) => Atomics.load(control, FOUND) > rank(piece),
     cloneValue,
-    notNumber: (value: unknown) => new TypeError(`sum: item is not a number: ${describeValue(value)}`),
+    notNumber: (value: unknown) => new TypeError(`sum: item is not a number: ${show(value)}`),
     notSyncError: (fn: number, index: number, thenable: unknown) =>
       notSyncError(pipeline.callbacks[fn]!.stage, index, thenable),
     rangeChunk,
@@ -209,7 +209,7 @@ function toArray(value: unknown): ArrayLike<unknown> {
   if (value !== null && typeof value === 'object' && Symbol.iterator in value) {
     return Array.from(value as Iterable<unknown>);
   }
-  throw new TypeError(`flatMap: the callback must return an iterable, got ${describeValue(value)}`);
+  throw new TypeError(`flatMap: the callback must return an iterable, got ${show(value)}`);
 }
 
 /** The integers [from, to), a chunk of a range. */

@@ -2,7 +2,7 @@
 // `instanceof` holds across bundles) are this package's too.
 export { AbortError, ThreadError } from '@herd/scope';
 
-import { herdClass } from '@herd/scope/runtime';
+import { herdClass } from '@herd/shared';
 
 /**
  * A callback threw while the pipeline processed one item. The call rejects with this error after

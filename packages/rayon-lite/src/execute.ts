@@ -4,7 +4,7 @@
  * results.
  */
 import { type Crossing, decodeError } from '@herd/scope/runtime';
-import { describeValue } from './describe-value.js';
+import { show } from '@herd/shared';
 import { AbortError, ItemError, JoinError, PoolClosedError, ThreadError } from './errors.js';
 import { type JobMemory, stopJob } from './job-memory.js';
 import type { MemoryLease } from './memory-slots.js';
@@ -33,11 +33,11 @@ const ABORT_GRACE_MS = 500;
 export function signalOf(options: CallOptions | undefined, where: string): AbortSignal | undefined {
   if (options === undefined) return undefined;
   if (options === null || typeof options !== 'object') {
-    throw new TypeError(`${where}: options must be an object, got ${describeValue(options)}`);
+    throw new TypeError(`${where}: options must be an object, got ${show(options)}`);
   }
   const { signal } = options;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new TypeError(`${where}: options.signal must be an AbortSignal, got ${describeValue(signal)}`);
+    throw new TypeError(`${where}: options.signal must be an AbortSignal, got ${show(signal)}`);
   }
   return signal;
 }

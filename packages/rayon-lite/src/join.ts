@@ -1,7 +1,7 @@
 import { type Crossing, encodeTask, encodeValues, type TaskWire } from '@herd/scope/runtime';
+import { show } from '@herd/shared';
 import { checkContext } from './check-context.js';
 import { defaultPool } from './default-pool.js';
-import { describeValue } from './describe-value.js';
 import { type CallOptions, execute, signalOf } from './execute.js';
 import { POSTED, SHARED } from './job-memory.js';
 import type { JoinJob } from './protocol.js';
@@ -55,7 +55,7 @@ export async function join<A, B, C = undefined>(
   const signal = signalOf(options, 'join');
   const pool = options.pool ?? defaultPool();
   if (!(pool instanceof ThreadPool)) {
-    throw new TypeError(`join: options.pool must be a ThreadPool, got ${describeValue(pool)}`);
+    throw new TypeError(`join: options.pool must be a ThreadPool, got ${show(pool)}`);
   }
   let context: unknown[] | null = null;
   let crossings: Crossing[] = [];

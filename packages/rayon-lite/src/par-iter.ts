@@ -1,3 +1,4 @@
+import { show } from '@herd/shared';
 import {
   assembleBest,
   assembleByKey,
@@ -12,7 +13,6 @@ import {
   wasFound,
 } from './assemble.js';
 import { checkContext } from './check-context.js';
-import { describeValue } from './describe-value.js';
 import { ItemError } from './errors.js';
 import type { CallOptions } from './execute.js';
 import { type Finished, launch } from './launch.js';
@@ -167,7 +167,7 @@ export class ParIter<T, C = undefined> {
       checkSource(other);
     } catch {
       throw new TypeError(
-        `zip(other): other must be a Range, an array, an array-like or a typed array, got ${describeValue(other)}`,
+        `zip(other): other must be a Range, an array, an array-like or a typed array, got ${show(other)}`,
       );
     }
     this.#needPositions('zip', 'items are paired by their position');
@@ -191,7 +191,7 @@ export class ParIter<T, C = undefined> {
    */
   chunks(size: number): ParIter<T[], C> {
     if (typeof size !== 'number') {
-      throw new TypeError(`chunks(size): size must be a number, got ${describeValue(size)}`);
+      throw new TypeError(`chunks(size): size must be a number, got ${show(size)}`);
     }
     if (!Number.isSafeInteger(size) || size < 1) {
       throw new RangeError(`chunks(size): size must be an integer >= 1, got ${size}`);
@@ -692,7 +692,7 @@ export class ParIter<T, C = undefined> {
 }
 
 function checkLength(n: unknown, where: string, allowInfinity: boolean): void {
-  if (typeof n !== 'number') throw new TypeError(`${where}: n must be a number, got ${describeValue(n)}`);
+  if (typeof n !== 'number') throw new TypeError(`${where}: n must be a number, got ${show(n)}`);
   if ((allowInfinity && n === Number.POSITIVE_INFINITY) || (Number.isSafeInteger(n) && n >= 0)) return;
   throw new RangeError(`${where}: n must be an integer >= 0${allowInfinity ? ' or Infinity' : ''}, got ${n}`);
 }

@@ -5,16 +5,16 @@
  * independently (sort-code.ts). Runs and merges go back and forth between the array and a shared
  * scratch array; the number of runs is chosen so that the last merge writes the array.
  */
+
+import { isTypedArray, show } from '@herd/shared';
 import { localFunction } from './assemble.js';
 import { defaultPool } from './default-pool.js';
-import { describeValue } from './describe-value.js';
 import { ItemError } from './errors.js';
 import { checkCanStart, signalOf } from './execute.js';
 import { launch } from './launch.js';
 import type { AnyTask, TerminalSpec } from './plan.js';
 import { Range } from './range.js';
 import { builtInConstructor } from './shared-view.js';
-import { isTypedArray } from './source.js';
 import { checkTask, isThenable, notSyncError, type Task } from './task.js';
 import { ThreadPool } from './thread-pool.js';
 
@@ -122,13 +122,13 @@ async function sort<A extends SortableArray>(
   where: string,
 ): Promise<A> {
   if (!isTypedArray(array)) {
-    throw new TypeError(`${where}(array): array must be a typed array, got ${describeValue(array)}`);
+    throw new TypeError(`${where}(array): array must be a typed array, got ${show(array)}`);
   }
   if (compare !== undefined) checkTask(compare, `${where}(compare)`);
   const signal = signalOf(options, where);
   const pool = options?.pool ?? defaultPool();
   if (!(pool instanceof ThreadPool)) {
-    throw new TypeError(`${where}: options.pool must be a ThreadPool, got ${describeValue(pool)}`);
+    throw new TypeError(`${where}: options.pool must be a ThreadPool, got ${show(pool)}`);
   }
   checkCanStart(pool, signal);
   const n = array.length;

@@ -1,4 +1,4 @@
-import { describeValue } from './describe-value.js';
+import { show } from '@herd/shared';
 import type { ParIter as ParIterType } from './par-iter.js';
 import { ParIter } from './par-iter.js';
 import type { Range } from './range.js';
@@ -37,11 +37,11 @@ export function par<T>(source: ArrayLike<T>, options?: ParOptions): ParIterType<
 export function par(source: Source, options: ParOptions = {}): ParIterType<any> {
   checkSource(source);
   if (options === null || typeof options !== 'object') {
-    throw new TypeError(`par: options must be an object, got ${describeValue(options)}`);
+    throw new TypeError(`par: options must be an object, got ${show(options)}`);
   }
   const pool = options.pool;
   if (pool !== undefined && !(pool instanceof ThreadPool)) {
-    throw new TypeError(`par: options.pool must be a ThreadPool, got ${describeValue(pool)}`);
+    throw new TypeError(`par: options.pool must be a ThreadPool, got ${show(pool)}`);
   }
   return new ParIter({
     pool,

@@ -3,10 +3,11 @@
  * encoded for the workers when a terminal runs it.
  */
 import { encodeTask, type TaskWire } from '@herd/scope/runtime';
+import { isTypedArray } from '@herd/shared';
 import type { StageWire, TerminalWire } from './protocol.js';
 import { Range } from './range.js';
 import { toSharedView } from './shared-view.js';
-import { encodeSource, isTypedArray, type Source } from './source.js';
+import { encodeSource, type Source } from './source.js';
 import type { Task } from './task.js';
 import type { ThreadPool } from './thread-pool.js';
 

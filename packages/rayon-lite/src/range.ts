@@ -1,4 +1,4 @@
-import { describeValue } from './describe-value.js';
+import { show } from '@herd/shared';
 
 /**
  * The half-open integer interval `[start, end)`, as Rust's `start..end`. A `par(range(..))`
@@ -55,7 +55,7 @@ export function range(start: number, end: number): Range {
 
 function checkBound(value: unknown, name: string): void {
   if (typeof value !== 'number') {
-    throw new TypeError(`range: ${name} must be a number, got ${describeValue(value)}`);
+    throw new TypeError(`range: ${name} must be a number, got ${show(value)}`);
   }
   if (!Number.isSafeInteger(value)) {
     throw new RangeError(`range: ${name} must be a safe integer, got ${value}`);

@@ -4,7 +4,7 @@
  * copied once into shared memory (one memcpy or one pass, instead of one structured clone per
  * worker); other arrays are cloned to each worker taking part.
  */
-import { describeValue } from './describe-value.js';
+import { isTypedArray, show, type TypedArray } from '@herd/shared';
 import type { SourceWire } from './protocol.js';
 import { Range } from './range.js';
 import { builtInConstructor, toSharedView } from './shared-view.js';
@@ -15,8 +15,6 @@ const PACK_MIN_LENGTH = 2048;
 /** A source as `par()` accepts it. */
 export type Source = Range | ArrayLike<unknown>;
 
-type TypedArray = Exclude<ArrayBufferView, DataView> & ArrayLike<unknown>;
-
 /** Fails at once when `par()` is given something it cannot iterate. */
 export function checkSource(source: unknown): asserts source is Source {
   if (source instanceof Range || isTypedArray(source)) return;
@@ -25,7 +23,7 @@ export function checkSource(source: unknown): asserts source is Source {
     if (typeof length === 'number' && Number.isSafeInteger(length) && length >= 0) return;
   }
   throw new TypeError(
-    `par: source must be a Range, an array, an array-like or a typed array, got ${describeValue(source)}`,
+    `par: source must be a Range, an array, an array-like or a typed array, got ${show(source)}`,
   );
 }
 
@@ -52,11 +50,6 @@ export function encodeSource(source: Source): SourceWire {
     if (packed !== null) return { kind: 'shared', view: toSharedView(packed) };
   }
   return { kind: 'array', array };
-}
-
-/** Whether `value` is a typed array (not a DataView). */
-export function isTypedArray(value: unknown): value is TypedArray {
-  return ArrayBuffer.isView(value) && !(value instanceof DataView);
 }
 
 function packNumbers(array: unknown[]): Float64Array | null {

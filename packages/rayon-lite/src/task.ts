@@ -1,4 +1,4 @@
-import { describeValue } from './describe-value.js';
+import { show } from '@herd/shared';
 
 /**
  * A function exported by a module, for callbacks that import other modules or call helpers: the
@@ -48,7 +48,7 @@ export function isTask(value: unknown): value is Task<(...args: any[]) => unknow
 export function checkTask(value: unknown, where: string): void {
   if (!isTask(value)) {
     throw new TypeError(
-      `${where}: expected a function or a module task { module, name }, got ${describeValue(value)}`,
+      `${where}: expected a function or a module task { module, name }, got ${show(value)}`,
     );
   }
 }

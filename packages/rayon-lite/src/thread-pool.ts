@@ -1,5 +1,5 @@
 import type { SHARE_ENV } from 'node:worker_threads';
-import { describeValue } from './describe-value.js';
+import { show } from '@herd/shared';
 import type { CallOptions } from './execute.js';
 import { join } from './join.js';
 import { par } from './par.js';
@@ -71,14 +71,12 @@ export class ThreadPool {
    */
   constructor(options: ThreadPoolOptions = {}) {
     if (options === null || typeof options !== 'object') {
-      throw new TypeError(`ThreadPool: options must be an object, got ${describeValue(options)}`);
+      throw new TypeError(`ThreadPool: options must be an object, got ${show(options)}`);
     }
     const { execArgv, env } = options;
     const numThreads = options.numThreads ?? defaultThreadCount();
     if (typeof numThreads !== 'number') {
-      throw new TypeError(
-        `ThreadPool: options.numThreads must be a number, got ${describeValue(numThreads)}`,
-      );
+      throw new TypeError(`ThreadPool: options.numThreads must be a number, got ${show(numThreads)}`);
     }
     if (!Number.isInteger(numThreads) || numThreads < 1 || numThreads > MAX_THREADS) {
       throw new RangeError(
@@ -86,14 +84,10 @@ export class ThreadPool {
       );
     }
     if (execArgv !== undefined && (!Array.isArray(execArgv) || execArgv.some((a) => typeof a !== 'string'))) {
-      throw new TypeError(
-        `ThreadPool: options.execArgv must be an array of strings, got ${describeValue(execArgv)}`,
-      );
+      throw new TypeError(`ThreadPool: options.execArgv must be an array of strings, got ${show(execArgv)}`);
     }
     if (env !== undefined && (env === null || (typeof env !== 'object' && typeof env !== 'symbol'))) {
-      throw new TypeError(
-        `ThreadPool: options.env must be an object or SHARE_ENV, got ${describeValue(env)}`,
-      );
+      throw new TypeError(`ThreadPool: options.env must be an object or SHARE_ENV, got ${show(env)}`);
     }
     this.numThreads = numThreads;
     workerSets.set(this, new WorkerSet(numThreads, { execArgv, env }));

@@ -1,3 +1,4 @@
+import { herdClass } from '@herd/shared';
 import {
   ARRIVED_MASK,
   BARRIER_WORDS,
@@ -15,7 +16,6 @@ import { crossingModule } from './crossing-module-node.js';
 import { BrokenBarrierError, TimeoutError } from './errors.js';
 import { mainThreadWait } from './main-thread.js';
 import { CROSSING, type Crossing } from './runtime/crossing.js';
-import { herdClass } from './runtime/herd-class.js';
 import { isMainThread } from './runtime/thread-context.js';
 import {
   abortedWait,

@@ -1,4 +1,4 @@
-import { herdClass } from './runtime/herd-class.js';
+import { herdClass } from '@herd/shared';
 
 /**
  * A thread spawned in a scope threw, or its worker exited before returning.

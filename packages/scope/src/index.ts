@@ -1,3 +1,4 @@
+export { herdClass } from '@herd/shared';
 export type { BarrierWaitResult } from './barrier.js';
 export { Barrier } from './barrier.js';
 export type { RecvOptions } from './channel-checks.js';
@@ -19,7 +20,6 @@ export type { LockAsyncOptions, LockOptions } from './mutex.js';
 export { Mutex } from './mutex.js';
 export { MutexGuard } from './mutex-guard.js';
 export { Receiver } from './receiver.js';
-export { herdClass } from './runtime/herd-class.js';
 export type { ModuleTask, Scope, ScopeOptions } from './scope.js';
 export { scope } from './scope.js';
 export { Sender } from './sender.js';

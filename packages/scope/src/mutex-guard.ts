@@ -1,6 +1,6 @@
+import { herdClass } from '@herd/shared';
 import { show } from './channel-checks.js';
 import type { LockWord } from './lock-word.js';
-import { herdClass } from './runtime/herd-class.js';
 import { offTaskEnd, onTaskEnd } from './runtime/thread-context.js';
 
 /** A Condvar's hold on a guard during a wait; registered symbols, so that bundles agree on them. */

@@ -1,3 +1,4 @@
+import { herdClass } from '@herd/shared';
 import { show } from './channel-checks.js';
 import { crossingModule } from './crossing-module-node.js';
 import { PoisonError, TimeoutError } from './errors.js';
@@ -6,7 +7,6 @@ import { mainThreadWait } from './main-thread.js';
 import { MutexGuard } from './mutex-guard.js';
 import { LOCK, MUTEX_WORDS } from './mutex-layout.js';
 import { CROSSING, type Crossing } from './runtime/crossing.js';
-import { herdClass } from './runtime/herd-class.js';
 import { currentThreadId, isMainThread } from './runtime/thread-context.js';
 import {
   abortedWait,

@@ -1,3 +1,4 @@
+import { herdClass } from '@herd/shared';
 import { checkInto, checkRecvOptions, checkTimeout, type RecvOptions } from './channel-checks.js';
 import { ABORTED, ChannelCore, DISCONNECTED, type NumberArray, OK, TIMED_OUT } from './channel-core.js';
 import { ChannelEnd } from './channel-end.js';
@@ -5,7 +6,6 @@ import { EndOwnership, type SharedEnd } from './end-ownership.js';
 import { AbortError, ChannelClosedError, TimeoutError } from './errors.js';
 import type { BlockingUse } from './main-thread.js';
 import { AsyncValues, Values } from './receiver-iterators.js';
-import { herdClass } from './runtime/herd-class.js';
 
 const disconnected = () =>
   new ChannelClosedError('receive on an empty channel whose senders are all closed: nothing more can come');

@@ -1,10 +1,10 @@
+import { herdClass } from '@herd/shared';
 import { checkValue, checkValues } from './channel-checks.js';
 import { BUSY, ChannelCore, DISCONNECTED, OK, WOULD_BLOCK } from './channel-core.js';
 import { ChannelEnd } from './channel-end.js';
 import { EndOwnership, type SharedEnd } from './end-ownership.js';
 import { ChannelClosedError } from './errors.js';
 import { type BlockingUse, mainThreadWait } from './main-thread.js';
-import { herdClass } from './runtime/herd-class.js';
 
 const closedByReceivers = () =>
   new ChannelClosedError('send on a channel whose receivers are all closed: nobody can receive the value');

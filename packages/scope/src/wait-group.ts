@@ -1,9 +1,9 @@
+import { herdClass } from '@herd/shared';
 import { show } from './channel-checks.js';
 import { crossingModule } from './crossing-module-node.js';
 import { BrokenWaitGroupError, TimeoutError } from './errors.js';
 import { mainThreadWait } from './main-thread.js';
 import { CROSSING, type Crossing } from './runtime/crossing.js';
-import { herdClass } from './runtime/herd-class.js';
 import { isMainThread } from './runtime/thread-context.js';
 import {
   abortedWait,

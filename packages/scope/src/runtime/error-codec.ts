@@ -1,6 +1,6 @@
 // Loaded for their registration: this package's error classes list themselves (herd-class.ts).
 import '../errors.js';
-import { errorClass } from './herd-class.js';
+import { errorClass } from '@herd/shared';
 
 /**
  * An error (or any thrown value) as it crosses back from a thread. Everything in it is

@@ -3,7 +3,6 @@ export { CROSSING, isCrossable } from './crossing.js';
 export type { ErrorWire } from './error-codec.js';
 export { decodeError, encodeError } from './error-codec.js';
 export { explainError } from './explain-error.js';
-export { errorClass, herdClass } from './herd-class.js';
 export type {
   Platform,
   PlatformWorker,

@@ -7,8 +7,10 @@
 //   check), so an instance made by any copy is an instance of every copy;
 // - lists an error class by name under `Symbol.for('@herd/error-classes')`, where `decodeError`
 //   finds it to rebuild an error that crossed from a thread as its own class.
-// `@herd/bump` and `@herd/scope` each carry this file (neither depends on the other); the symbols
-// are the contract, so their copies agree.
+// Each Herd package bundles its own copy of this file (users install the packages one by one), so
+// the registered symbols are the contract, and every copy agrees.
+
+import { show } from './show.js';
 
 type Constructor = abstract new (...args: never[]) => object;
 
@@ -39,10 +41,10 @@ function errorClasses(): Map<string, Constructor> {
  */
 export function herdClass(ctor: Constructor, name: string): void {
   if (typeof ctor !== 'function' || typeof ctor.prototype !== 'object') {
-    throw new TypeError(`ctor must be a class, got ${ctor === null ? 'null' : typeof ctor}`);
+    throw new TypeError(`ctor must be a class, got ${show(ctor)}`);
   }
   if (typeof name !== 'string' || name === '') {
-    throw new TypeError(`name must be a non-empty string, got ${JSON.stringify(name) ?? typeof name}`);
+    throw new TypeError(`name must be a non-empty string, got ${show(name)}`);
   }
   const mark = Symbol.for(`@herd/class/${name}`);
   Object.defineProperty(ctor.prototype, mark, { value: true });

@@ -1,0 +1,10 @@
+export { errorClass, herdClass } from './herd-class.js';
+export { show } from './show.js';
+export {
+  type ElementOf,
+  isBigIntKind,
+  isTypedArray,
+  isTypedArrayConstructor,
+  type TypedArray,
+  type TypedArrayConstructor,
+} from './typed-array.js';
