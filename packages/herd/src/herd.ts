@@ -1,4 +1,5 @@
 import type { Memory } from '@herd/bump';
+import { show } from '@herd/shared';
 import { crossingModule } from './crossing-module-node.js';
 import {
   DEBUG,
@@ -79,14 +80,6 @@ const MAX_BYTES = 2 ** 32;
 const TOP_GUARD = 4096;
 const MIN_CHUNK = 256;
 const CROSSING = Symbol.for('@herd/crossing');
-
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
-  if (value === null || typeof value !== 'object') return String(value);
-  return Object.prototype.toString.call(value);
-}
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (

@@ -4,7 +4,7 @@
  * copied once into shared memory (one memcpy or one pass, instead of one structured clone per
  * worker); other arrays are cloned to each worker taking part.
  */
-import { isTypedArray, show, type TypedArray } from '@herd/shared';
+import { isTypedArray, show } from '@herd/shared';
 import type { SourceWire } from './protocol.js';
 import { Range } from './range.js';
 import { builtInConstructor, toSharedView } from './shared-view.js';

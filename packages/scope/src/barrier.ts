@@ -1,4 +1,4 @@
-import { herdClass } from '@herd/shared';
+import { herdClass, show } from '@herd/shared';
 import {
   ARRIVED_MASK,
   BARRIER_WORDS,
@@ -11,7 +11,6 @@ import {
   PARTIES,
   STATE,
 } from './barrier-layout.js';
-import { show } from './channel-checks.js';
 import { crossingModule } from './crossing-module-node.js';
 import { BrokenBarrierError, TimeoutError } from './errors.js';
 import { mainThreadWait } from './main-thread.js';

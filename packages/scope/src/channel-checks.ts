@@ -1,14 +1,7 @@
+import { show } from '@herd/shared';
 // Argument checks of the channel methods: a TypeError or RangeError naming the parameter and
 // showing the value (a bigint as `10n`, a string quoted).
 import type { NumberArray } from './channel-core.js';
-
-/** A value as an error message shows it. */
-export function show(value: unknown): string {
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'symbol') return value.toString();
-  return String(value);
-}
 
 export function checkValue(value: unknown): asserts value is number {
   if (typeof value !== 'number') throw new TypeError(`value must be a number (a Ptr), got ${show(value)}`);

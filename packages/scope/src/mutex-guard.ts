@@ -1,5 +1,4 @@
-import { herdClass } from '@herd/shared';
-import { show } from './channel-checks.js';
+import { herdClass, show } from '@herd/shared';
 import type { LockWord } from './lock-word.js';
 import { offTaskEnd, onTaskEnd } from './runtime/thread-context.js';
 

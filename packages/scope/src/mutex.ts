@@ -1,5 +1,4 @@
-import { herdClass } from '@herd/shared';
-import { show } from './channel-checks.js';
+import { herdClass, show } from '@herd/shared';
 import { crossingModule } from './crossing-module-node.js';
 import { PoisonError, TimeoutError } from './errors.js';
 import { HELD, LockWord, OK, OWN, STOPPED, TIMED_OUT } from './lock-word.js';

@@ -1,4 +1,4 @@
-import { show } from './channel-checks.js';
+import { show } from '@herd/shared';
 import { ChannelCore } from './channel-core.js';
 import { MAX_CAPACITY } from './channel-layout.js';
 import { EndOwnership } from './end-ownership.js';

@@ -1,6 +1,7 @@
 // Options of the sync primitives' waits, checked: a TypeError or RangeError naming the option and
 // showing the value.
-import { checkTimeout, show } from './channel-checks.js';
+import { show } from '@herd/shared';
+import { checkTimeout } from './channel-checks.js';
 import { AbortError } from './errors.js';
 
 /**

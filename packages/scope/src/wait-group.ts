@@ -1,5 +1,4 @@
-import { herdClass } from '@herd/shared';
-import { show } from './channel-checks.js';
+import { herdClass, show } from '@herd/shared';
 import { crossingModule } from './crossing-module-node.js';
 import { BrokenWaitGroupError, TimeoutError } from './errors.js';
 import { mainThreadWait } from './main-thread.js';

@@ -1,5 +1,3 @@
-// Loaded for their registration: this package's error classes list themselves (herd-class.ts).
-import '../errors.js';
 import { errorClass } from '@herd/shared';
 
 /**

@@ -1,3 +1,4 @@
+import { show } from '@herd/shared';
 import { helperNames, helperValues } from './compiler-helpers.js';
 
 /**
@@ -24,21 +25,10 @@ export type TaskWire =
   | { kind: 'source'; source: string; name: string }
   | { kind: 'module'; module: string; name: string };
 
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
-  if (value === null || typeof value !== 'object') return String(value);
-  try {
-    return JSON.stringify(value) ?? Object.prototype.toString.call(value);
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
-}
-
 function moduleSpecifier(module: unknown, param: string): string {
   if (module instanceof URL) return module.href;
   if (typeof module !== 'string' || module === '') {
-    throw new TypeError(`${param}.module must be a URL or a non-empty string, got ${describe(module)}`);
+    throw new TypeError(`${param}.module must be a URL or a non-empty string, got ${show(module)}`);
   }
   if (module.startsWith('./') || module.startsWith('../')) {
     throw new TypeError(
@@ -77,7 +67,7 @@ export function encodeTask(task: Task, param: string): TaskWire {
     const source = Function.prototype.toString.call(task);
     if (/\{\s*\[native code\]\s*\}\s*$/.test(source)) {
       throw new TypeError(
-        `${param} must be a function written in JavaScript, got ${describe(task)} (native or bound ` +
+        `${param} must be a function written in JavaScript, got ${show(task)} (native or bound ` +
           'functions have no source to send to a thread)',
       );
     }
@@ -89,11 +79,11 @@ export function encodeTask(task: Task, param: string): TaskWire {
   if (task !== null && typeof task === 'object' && 'module' in task && 'name' in task) {
     const name = (task as { name: unknown }).name;
     if (typeof name !== 'string' || name === '') {
-      throw new TypeError(`${param}.name must be a non-empty export name, got ${describe(name)}`);
+      throw new TypeError(`${param}.name must be a non-empty export name, got ${show(name)}`);
     }
     return { kind: 'module', module: moduleSpecifier((task as { module: unknown }).module, param), name };
   }
-  throw new TypeError(`${param} must be a function or { module, name }, got ${describe(task)}`);
+  throw new TypeError(`${param} must be a function or { module, name }, got ${show(task)}`);
 }
 
 type Loaded = (...args: any[]) => unknown;
