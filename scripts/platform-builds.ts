@@ -50,7 +50,7 @@ export function platformBuilds(options: {
       ...node,
       entry,
       format: ['esm', 'cjs'],
-      dts: { entry: types, resolve: ['@herd/shared'] },
+      dts: { entry: types, resolve: ['@herd/shared'], compilerOptions: { stripInternal: true } },
       shims: true,
       keepNames: true,
     },
