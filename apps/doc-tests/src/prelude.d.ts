@@ -4,7 +4,7 @@
 import type { Bump, Memory, Ptr } from '@herd/bump';
 import type { Herd, Member } from '@herd/herd';
 import type { ThreadPool } from '@herd/rayon-lite';
-import type { Receiver, Scope, Sender } from '@herd/scope';
+import type { Barrier, Condvar, Mutex, MutexGuard, Receiver, Scope, Sender, WaitGroup } from '@herd/scope';
 
 declare global {
   const bump: Bump;
@@ -17,4 +17,11 @@ declare global {
   const tx: Sender;
   const rx: Receiver;
   const s: Scope;
+  // The sync primitives' examples: a lock and the shared memory it guards, and the others.
+  const mutex: Mutex;
+  const guard: MutexGuard;
+  const shared: Int32Array;
+  const cv: Condvar;
+  const barrier: Barrier;
+  const wg: WaitGroup;
 }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { transformSync } from 'esbuild';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { entryExports, exampleModule } from '../src/example-module.js';
+import { ENTRIES, entryExports, exampleModule } from '../src/example-module.js';
 import { collectExamples, type Example } from '../src/examples.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -35,6 +35,17 @@ beforeAll(() => {
     strict: true,
     noEmit: true,
     skipLibCheck: true,
+    // Every Herd name resolves to the sources, so a value of the prelude and one an example makes
+    // are of one class (a class with #private fields is not assignable from its built twin).
+    paths: Object.fromEntries(
+      ENTRIES.map((specifier) => {
+        const [, pkg, sub] = /^@herd\/([^/]+)(?:\/(.+))?$/.exec(specifier)!;
+        return [
+          specifier,
+          [join(root, 'packages', pkg!, 'src', sub === undefined ? 'index.ts' : `${sub}/index.ts`)],
+        ];
+      }),
+    ),
   });
   diagnostics = new Map();
   for (const diagnostic of ts.getPreEmitDiagnostics(program)) {

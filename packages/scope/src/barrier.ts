@@ -118,7 +118,7 @@ export class Barrier {
    *
    * @example
    * ```ts
-   * const barrier = Barrier.fromShared(data); // data from the thread's crossing marker
+   * const revived = Barrier.fromShared(barrier[CROSSING]().data as SharedSync); // in a thread, from what crossed
    * ```
    */
   static fromShared(data: SharedSync): Barrier {
@@ -162,7 +162,11 @@ export class Barrier {
    * @throws TimeoutError when the round was not complete after `timeout` ms
    * @example
    * ```ts
-   * s.spawn((barrier) => { step1(); barrier.wait(); step2(); }, barrier);
+   * s.spawn((barrier: Barrier, cells: Int32Array) => {
+   *   cells[0] = 1; // step 1
+   *   barrier.wait(); // every party finished step 1
+   *   console.log(cells[1]); // step 2 reads what the others wrote
+   * }, barrier, shared);
    * ```
    */
   wait(options?: WaitOptions): BarrierWaitResult {

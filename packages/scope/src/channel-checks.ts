@@ -59,7 +59,7 @@ export function checkTimeout(ms: unknown, name = 'ms'): asserts ms is number {
  * @example
  * ```ts
  * const n = await rx.recvAsync({ timeout: 100 });
- * const k = await rx.recvManyAsync(buffer, { signal: controller.signal });
+ * const k = await rx.recvManyAsync(new Float64Array(64), { signal: AbortSignal.timeout(1000) });
  * ```
  */
 export interface RecvOptions {

@@ -102,7 +102,7 @@ export abstract class ChannelEnd {
    *
    * @example
    * ```ts
-   * { using tx = sender.clone(); tx.send(1); } // closed here
+   * { using clone = tx.clone(); clone.send(1); } // closed here
    * ```
    */
   [Symbol.dispose](): void {

@@ -21,7 +21,7 @@ import { AsyncWait, park } from './sync-wait.js';
  *
  * @example
  * ```ts
- * const { timedOut } = condvar.waitTimeout(guard, 100);
+ * const { timedOut } = cv.waitTimeout(guard, 100);
  * ```
  */
 export interface WaitTimeoutResult {
@@ -99,7 +99,7 @@ export class Condvar {
    *
    * @example
    * ```ts
-   * const cv = Condvar.fromShared(data); // data from the thread's crossing marker
+   * const revived = Condvar.fromShared(cv[CROSSING]().data as SharedSync); // in a thread, from what crossed
    * ```
    */
   static fromShared(data: SharedSync): Condvar {
@@ -120,7 +120,7 @@ export class Condvar {
    * @example
    * ```ts
    * const guard = mutex.lock();
-   * while (queue[0] === 0) cv.wait(guard);
+   * while (shared[0] === 0) cv.wait(guard); // until an item is queued
    * guard.unlock();
    * ```
    */
@@ -149,7 +149,7 @@ export class Condvar {
    * @example
    * ```ts
    * const guard = mutex.lock();
-   * while (queue[0] === 0) if (cv.waitTimeout(guard, 100).timedOut) break;
+   * while (shared[0] === 0) if (cv.waitTimeout(guard, 100).timedOut) break;
    * guard.unlock();
    * ```
    */
@@ -180,7 +180,7 @@ export class Condvar {
    * @example
    * ```ts
    * const guard = await mutex.lockAsync();
-   * while (queue[0] === 0) await cv.waitAsync(guard);
+   * while (shared[0] === 0) await cv.waitAsync(guard); // until an item is queued
    * guard.unlock();
    * ```
    */
@@ -238,7 +238,7 @@ export class Condvar {
    * @example
    * ```ts
    * const guard = await mutex.lockAsync();
-   * push(queue, item);
+   * shared[0] += 1; // one more item queued
    * cv.notifyOne();
    * guard.unlock();
    * ```
@@ -253,7 +253,7 @@ export class Condvar {
    * @example
    * ```ts
    * const guard = await mutex.lockAsync();
-   * done[0] = 1;
+   * shared[0] = 1; // done
    * cv.notifyAll();
    * guard.unlock();
    * ```

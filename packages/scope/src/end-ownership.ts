@@ -8,7 +8,8 @@ import { ChannelClosedError } from './errors.js';
  * @example
  * ```ts
  * // in the thread, the crossing protocol revives the end from its SharedEnd:
- * const tx = Sender.fromShared(data);
+ * const { data } = tx[CROSSING](); // what crosses when `tx` is passed to a thread
+ * const moved = Sender.fromShared(data as SharedEnd);
  * ```
  */
 export interface SharedEnd {

@@ -2,7 +2,7 @@ export { herdClass } from '@herd/shared';
 export type { BarrierWaitResult } from './barrier.js';
 export { Barrier } from './barrier.js';
 export type { RecvOptions } from './channel-checks.js';
-export type { ChannelCore, NumberArray } from './channel-core.js';
+export type { NumberArray } from './channel-core.js';
 export type { WaitTimeoutResult } from './condvar.js';
 export { Condvar } from './condvar.js';
 export type { SharedEnd } from './end-ownership.js';

@@ -16,7 +16,7 @@ export const END_WAIT: unique symbol = Symbol.for('@herd/scope/MutexGuard.endWai
  * ```ts
  * {
  *   using guard = await mutex.lockAsync();
- *   counter[0]++; // nobody else is inside a lock of this mutex meanwhile
+ *   shared[0]++; // nobody else is inside a lock of this mutex meanwhile
  * } // unlocked here
  * ```
  */
@@ -54,7 +54,7 @@ export class MutexGuard {
    * @example
    * ```ts
    * const guard = await mutex.lockAsync();
-   * try { update(); } finally { guard.unlock(); }
+   * try { shared[0] += 1; } finally { guard.unlock(); }
    * ```
    */
   unlock(): void {

@@ -119,7 +119,7 @@ export class Mutex {
    *
    * @example
    * ```ts
-   * const mutex = Mutex.fromShared(data); // data from the thread's crossing marker
+   * const revived = Mutex.fromShared(mutex[CROSSING]().data as SharedSync); // in a thread, from what crossed
    * ```
    */
   static fromShared(data: SharedSync): Mutex {
@@ -149,7 +149,7 @@ export class Mutex {
    * @example
    * ```ts
    * using guard = await mutex.lockAsync({ ignorePoison: true });
-   * repair(shared);
+   * shared[0] = 0; // repair what the dead holder left half done
    * mutex.clearPoison();
    * ```
    */

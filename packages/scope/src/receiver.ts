@@ -74,7 +74,8 @@ export class Receiver extends ChannelEnd {
    *
    * @example
    * ```ts
-   * const rx = Receiver.fromShared(data); // data from the thread's crossing marker
+   * const { data } = rx[CROSSING](); // what crosses when `rx` is passed to a thread
+   * const moved = Receiver.fromShared(data as SharedEnd);
    * ```
    */
   static fromShared(data: SharedEnd): Receiver {
@@ -242,6 +243,7 @@ export class Receiver extends ChannelEnd {
    * @throws TimeoutError when nothing came in time
    * @example
    * ```ts
+   * const batch = new Float64Array(1024);
    * const n = rx.recvManyTimeout(batch, 10); // flush at least every 10 ms
    * ```
    */
@@ -270,7 +272,9 @@ export class Receiver extends ChannelEnd {
    * @example
    * ```ts
    * const batch = new Float64Array(4096);
-   * for (let n = await rx.recvManyAsync(batch); n > 0; n = await rx.recvManyAsync(batch)) use(batch, n);
+   * for (let n = await rx.recvManyAsync(batch); n > 0; n = await rx.recvManyAsync(batch)) {
+   *   for (let k = 0; k < n; k++) console.log(batch[k]);
+   * }
    * ```
    */
   async recvManyAsync(into: NumberArray, options?: RecvOptions): Promise<number> {
@@ -303,6 +307,7 @@ export class Receiver extends ChannelEnd {
    *
    * @example
    * ```ts
+   * const consumer = (rx: Receiver) => { for (const n of rx) console.log(n); };
    * s.spawn(consumer, rx.clone());
    * s.spawn(consumer, rx);
    * ```

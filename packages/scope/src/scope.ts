@@ -11,7 +11,7 @@ import type { ThreadOptions } from './warm-threads.js';
  *
  * @example
  * ```ts
- * await scope(body, { timeout: 5_000, signal: controller.signal, execArgv: ['--import', 'tsx'] });
+ * await scope((s) => s.spawn(() => 1), { timeout: 5_000, signal: AbortSignal.timeout(10_000), execArgv: ['--import', 'tsx'] });
  * ```
  */
 export interface ScopeOptions {

@@ -61,7 +61,8 @@ export class Sender extends ChannelEnd {
    *
    * @example
    * ```ts
-   * const tx = Sender.fromShared(data); // data from the thread's crossing marker
+   * const { data } = tx[CROSSING](); // what crosses when `tx` is passed to a thread
+   * const moved = Sender.fromShared(data as SharedEnd);
    * ```
    */
   static fromShared(data: SharedEnd): Sender {
@@ -245,6 +246,7 @@ export class Sender extends ChannelEnd {
    *
    * @example
    * ```ts
+   * const producer = (tx: Sender) => { for (let i = 0; i < 10; i++) tx.send(i); };
    * s.spawn(producer, tx.clone());
    * s.spawn(producer, tx); // moves the last copy
    * ```

@@ -23,7 +23,7 @@ export interface WaitOptions {
  *
  * @example
  * ```ts
- * await wg.waitAsync({ timeout: 1000, signal: controller.signal });
+ * await wg.waitAsync({ timeout: 1000, signal: AbortSignal.timeout(5000) });
  * ```
  */
 export interface WaitAsyncOptions extends WaitOptions {

@@ -17,7 +17,8 @@ import type { Lineage } from './sync-lineage.js';
  * @example
  * ```ts
  * // in the thread, the crossing protocol revives the primitive from its SharedSync:
- * const mutex = Mutex.fromShared(data);
+ * const { data } = mutex[CROSSING](); // what crosses when `mutex` is passed to a thread
+ * const revived = Mutex.fromShared(data as SharedSync);
  * ```
  */
 export interface SharedSync {

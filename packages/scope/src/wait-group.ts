@@ -36,7 +36,8 @@ let reviving: Int32Array | undefined;
  * const wg = new WaitGroup();
  * wg.add(4);
  * await scope(async (s) => {
- *   for (let t = 0; t < 4; t++) s.spawn((wg) => { work(); wg.done(); }, wg);
+ *   const hits = new Int32Array(new SharedArrayBuffer(4));
+ *   for (let t = 0; t < 4; t++) s.spawn((wg: WaitGroup, hits: Int32Array) => { Atomics.add(hits, 0, 1); wg.done(); }, wg, hits);
  *   await wg.waitAsync(); // all four are done with their work (maybe not yet returned)
  * });
  * ```
@@ -69,7 +70,7 @@ export class WaitGroup {
    *
    * @example
    * ```ts
-   * const wg = WaitGroup.fromShared(data); // data from the thread's crossing marker
+   * const revived = WaitGroup.fromShared(wg[CROSSING]().data as SharedSync); // in a thread, from what crossed
    * ```
    */
   static fromShared(data: SharedSync): WaitGroup {
@@ -109,6 +110,7 @@ export class WaitGroup {
    * @throws RangeError when the count would go below zero (nothing changes) or past 2^30 - 1
    * @example
    * ```ts
+   * const items = [1, 2, 3];
    * wg.add(items.length);
    * ```
    */
@@ -124,7 +126,9 @@ export class WaitGroup {
    * @throws RangeError when the count is zero already (nothing changes)
    * @example
    * ```ts
-   * s.spawn((wg) => { try { work(); } finally { wg.done(); } }, wg);
+   * s.spawn((wg: WaitGroup, cells: Int32Array) => {
+   *   try { Atomics.add(cells, 0, 1); } finally { wg.done(); }
+   * }, wg, shared);
    * ```
    */
   done(): void {
@@ -140,7 +144,7 @@ export class WaitGroup {
    * @throws TimeoutError when the count was not zero after `timeout` ms
    * @example
    * ```ts
-   * s.spawn((wg) => { wg.wait(); mergeResults(); }, wg);
+   * s.spawn((wg: WaitGroup, cells: Int32Array) => { wg.wait(); console.log(cells[0]); }, wg, shared);
    * ```
    */
   wait(options?: WaitOptions): void {

@@ -98,7 +98,9 @@ function encode(error: unknown, depth: number): ErrorWire {
  * @returns a structured-cloneable description
  * @example
  * ```ts
- * parentPort.postMessage({ error: encodeError(caught) });
+ * const wire = encodeError(new TypeError('bad input')); // in the thread: structured-cloneable
+ * declare const port: ThreadPort;
+ * port.post({ error: wire });
  * ```
  */
 export function encodeError(error: unknown): ErrorWire {
@@ -118,8 +120,8 @@ function define(target: object, key: string, value: unknown): void {
  * @returns an `Error` (or, for a thrown non-error, the value itself)
  * @example
  * ```ts
- * const error = decodeError(message.error);
- * error instanceof TypeError; // true when the thread threw a TypeError
+ * const error = decodeError(encodeError(new TypeError('bad input')));
+ * error instanceof TypeError; // true
  * ```
  */
 export function decodeError(wire: ErrorWire): Error {

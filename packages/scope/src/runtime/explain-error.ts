@@ -60,7 +60,8 @@ function hint(variable: string): string {
  * @returns the explained error, or `error` unchanged
  * @example
  * ```ts
- * try { await fn(...args); } catch (e) { throw explainError(e, wire); }
+ * const wire: TaskWire = { kind: 'source', source: '() => offset + 1', name: 'task' }; // `offset` lives elsewhere
+ * try { (await loadTask(wire))(); } catch (e) { throw explainError(e, wire); } // says to pass `missing`
  * ```
  */
 export function explainError(error: unknown, wire: TaskWire): unknown {

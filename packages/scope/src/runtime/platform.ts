@@ -14,7 +14,7 @@
  *
  * @example
  * ```ts
- * const options: StartOptions = { execArgv: ['--max-old-space-size=512'], data: { slots } };
+ * const options: StartOptions = { execArgv: ['--max-old-space-size=512'], data: { slots: 4 } };
  * ```
  */
 export interface StartOptions {
@@ -31,7 +31,11 @@ export interface StartOptions {
  *
  * @example
  * ```ts
- * const worker: PlatformWorker = platform.start(entry, {}, events);
+ * const worker: PlatformWorker = platform.start(new URL('./worker.js', import.meta.url), {}, {
+ *   message: (message) => console.log(message),
+ *   error: (error) => console.error(error),
+ *   exit: (code) => console.log('exited', code),
+ * });
  * worker.post({ hello: 1 });
  * ```
  */
@@ -52,7 +56,12 @@ export interface PlatformWorker {
  *
  * @example
  * ```ts
- * const events: WorkerEvents = { message: handle, error: (e) => (last = e), exit: (code) => gone(code) };
+ * let last: unknown;
+ * const events: WorkerEvents = {
+ *   message: (message) => console.log(message),
+ *   error: (error) => { last = error; },
+ *   exit: (code) => console.log('exited', code, last),
+ * };
  * ```
  */
 export interface WorkerEvents {
@@ -73,9 +82,9 @@ export interface WorkerEvents {
  * @example
  * ```ts
  * // worker_threads platforms: the entry's URL
- * const entry: WorkerEntry = new URL('./worker.js', import.meta.url);
+ * const nodeEntry: WorkerEntry = new URL('./worker.js', import.meta.url);
  * // Web Workers: a factory bundlers can see
- * const entry: WorkerEntry = () => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+ * const webEntry: WorkerEntry = () => new URL('./worker.js', import.meta.url);
  * ```
  */
 export type WorkerEntry = URL | (() => unknown);
@@ -85,7 +94,8 @@ export type WorkerEntry = URL | (() => unknown);
  *
  * @example
  * ```ts
- * const worker = platform.start(entry, { data: 1 }, events);
+ * declare const events: WorkerEvents;
+ * const worker = platform.start(new URL('./worker.js', import.meta.url), { data: 1 }, events);
  * ```
  */
 export interface Platform {
@@ -109,8 +119,8 @@ export interface Platform {
  *
  * @example
  * ```ts
- * const port = await threadPort();
- * port.listen((message) => port.post({ echo: message }));
+ * declare const port: ThreadPort; // what a worker entry's serveThread is given
+ * port.listen((message: unknown) => port.post({ echo: message }));
  * ```
  */
 export interface ThreadPort {

@@ -26,7 +26,8 @@ import { platform } from './platform-node.js';
  *
  * @example
  * ```ts
- * const outcome: JobOutcome = await thread.run('task', payload).outcome;
+ * const thread = new RuntimeThread(new URL('./worker.js', import.meta.url), {});
+ * const outcome: JobOutcome = await thread.run('task', { task: encodeTask(() => 42, 'task'), args: [] }).outcome;
  * if (outcome.type === 'reply' && outcome.ok) console.log(outcome.value);
  * ```
  */
@@ -41,7 +42,10 @@ export type JobOutcome =
  *
  * @example
  * ```ts
- * if (outcome.type === 'died') console.log(outcome.exitCode, outcome.terminated);
+ * declare const thread: RuntimeThread;
+ * const { outcome } = thread.run('task', { task: encodeTask(() => process.exit(3), 'task'), args: [] });
+ * const death = await outcome;
+ * if (death.type === 'died') console.log(death.exitCode, death.terminated); // 3 false
  * ```
  */
 export interface ThreadDeath {
@@ -70,7 +74,7 @@ let lastJobId = 0;
  * @example
  * ```ts
  * const thread = new RuntimeThread(new URL('./worker.js', import.meta.url), {});
- * const { outcome } = thread.run('task', { task, args });
+ * const { outcome } = thread.run('task', { task: encodeTask((a: number, b: number) => a + b, 'task'), args: [1, 2] });
  * console.log(await outcome);
  * await thread.terminate();
  * ```

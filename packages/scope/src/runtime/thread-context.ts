@@ -99,7 +99,8 @@ export function isMainThread(): boolean {
  *
  * @example
  * ```ts
- * onTaskEnd(this, () => this.close());
+ * const connection = { close() {} };
+ * onTaskEnd(connection, () => connection.close()); // closed when this thread's task ends
  * ```
  */
 export function onTaskEnd(owner: object, end: () => void): void {
@@ -114,7 +115,8 @@ export function onTaskEnd(owner: object, end: () => void): void {
  *
  * @example
  * ```ts
- * offTaskEnd(this);
+ * declare const connection: { close(): void };
+ * offTaskEnd(connection); // closed by hand: nothing left to do at the task's end
  * ```
  */
 export function offTaskEnd(owner: object): void {
@@ -126,8 +128,9 @@ export function offTaskEnd(owner: object): void {
  *
  * @example
  * ```ts
- * const result = await fn(...args);
- * endTask();
+ * declare const wire: TaskWire, args: unknown[];
+ * const result = await (await loadTask(wire))(...args);
+ * endTask(); // what the task left open is closed now
  * ```
  */
 export function endTask(): number {

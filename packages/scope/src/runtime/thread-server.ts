@@ -86,7 +86,7 @@ async function runTask(payload: unknown): Promise<unknown> {
  * ```ts
  * // worker.ts of a package
  * import { serveThread } from '@herd/scope/runtime';
- * void serveThread({ 'my-pkg/job': (payload) => work(payload) });
+ * void serveThread({ 'my-pkg/double': (payload) => (payload as number) * 2 });
  * ```
  */
 export async function serveThread(handlers: Record<string, JobHandler> = {}): Promise<void> {

@@ -51,7 +51,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * @example
  * ```ts
  * const { wire, crossings } = encodeValues([herd, 42]);
- * worker.postMessage(wire);
+ * declare const port: ThreadPort;
+ * port.post(wire);
  * for (const c of crossings) c.sent?.();
  * ```
  */
@@ -121,7 +122,8 @@ async function reviveMarker(
  * @returns the values with live objects in place of markers
  * @example
  * ```ts
- * const [herd, n] = await reviveValues(workerData.args);
+ * declare const wire: unknown[]; // what encodeValues made, as the thread received it
+ * const [revived, n] = await reviveValues(wire); // the wire encodeValues made in the other thread
  * ```
  */
 export async function reviveValues(wire: unknown[]): Promise<unknown[]> {
