@@ -1,3 +1,9 @@
+/**
+ * Scoped threads, channels and sync primitives over shared memory.
+ *
+ * @packageDocumentation
+ * @module @herd/scope
+ */
 export { herdClass } from '@herd/shared';
 export type { BarrierWaitResult } from './barrier.js';
 export { Barrier } from './barrier.js';

@@ -1,3 +1,9 @@
+/**
+ * The thread runtime: the contract between Herd's packages (how `@herd/rayon-lite` starts and talks to its threads). Semver applies to it as to the main entry, but an application rarely needs it.
+ *
+ * @packageDocumentation
+ * @module @herd/scope/runtime
+ */
 export type { Crossable, Crossing } from './crossing.js';
 export { CROSSING, isCrossable } from './crossing.js';
 export type { ErrorWire } from './error-codec.js';

@@ -80,6 +80,12 @@ class NodeWorker implements PlatformWorker {
 /**
  * `node:worker_threads`: a thread's id is its `threadId`, one id space with the workers other
  * libraries start in this process, so `herd.releaseThread(worker.threadId)` names either.
+ *
+ * @example
+ * ```ts
+ * platform.name; // 'worker_threads' (the browser build's is 'web')
+ * platform.availableParallelism(); // e.g. 8
+ * ```
  */
 export const platform: Platform = {
   name: 'worker_threads',

@@ -123,7 +123,14 @@ class WebThread implements PlatformWorker {
   unref(): void {}
 }
 
-/** Web Workers: ids from a shared counter, 1 and up (0 is the page itself). */
+/**
+ * Web Workers: ids from a shared counter, 1 and up (0 is the page itself).
+ *
+ * @example
+ * ```ts
+ * platform.name; // 'web'
+ * ```
+ */
 export const platform: Platform = {
   name: 'web',
 

@@ -1,5 +1,6 @@
 import { show } from '@herd/shared';
 import { helperNames, helperValues } from './compiler-helpers.js';
+import { exportedFunction } from './module-export.js';
 
 /**
  * What runs in a thread: an inline, self-contained function (shipped as source) or a module task,
@@ -110,17 +111,6 @@ function compile(source: string, name: string): Loaded {
   return expression as Loaded;
 }
 
-async function importExport(module: string, name: string): Promise<Loaded> {
-  const namespace: Record<string, unknown> = await import(module);
-  let target: any = namespace;
-  for (const part of name.split('.')) target = target == null ? undefined : target[part];
-  if (typeof target !== 'function') {
-    const exported = Object.keys(namespace).join(', ') || 'nothing';
-    throw new TypeError(`module ${module} has no function export '${name}' (it exports ${exported})`);
-  }
-  return target as Loaded;
-}
-
 /**
  * The thread side of `encodeTask`: compiles the source (or imports the module) once per thread
  * and caches the function. Compiled functions find the helpers that esbuild (`__name` under
@@ -135,15 +125,12 @@ async function importExport(module: string, name: string): Promise<Loaded> {
  * ```
  */
 export function loadTask(wire: TaskWire): Promise<Loaded> {
-  const key = wire.kind === 'source' ? `s:${wire.source}` : `m:${wire.module}#${wire.name}`;
-  let loaded = compiled.get(key);
+  if (wire.kind === 'module') return exportedFunction(wire.module, wire.name) as Promise<Loaded>;
+  let loaded = compiled.get(wire.source);
   if (!loaded) {
-    loaded =
-      wire.kind === 'source'
-        ? new Promise<Loaded>((resolve) => resolve(compile(wire.source, wire.name)))
-        : importExport(wire.module, wire.name);
-    compiled.set(key, loaded);
-    loaded.catch(() => compiled.delete(key));
+    loaded = new Promise<Loaded>((resolve) => resolve(compile(wire.source, wire.name)));
+    compiled.set(wire.source, loaded);
+    loaded.catch(() => compiled.delete(wire.source));
   }
   return loaded;
 }

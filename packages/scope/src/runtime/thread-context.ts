@@ -10,7 +10,14 @@
  * ```
  */
 
-/** The registered symbol under which the runtime describes a thread it started. */
+/**
+ * The registered symbol under which the runtime describes a thread it started.
+ *
+ * @example
+ * ```ts
+ * const context = (globalThis as Record<symbol, unknown>)[THREAD_CONTEXT]; // undefined on a main thread
+ * ```
+ */
 export const THREAD_CONTEXT: unique symbol = Symbol.for('@herd/thread') as any;
 
 /**

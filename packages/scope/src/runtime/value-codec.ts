@@ -6,6 +6,7 @@ import {
   isMarker,
   MARKER_KEY,
 } from './crossing.js';
+import { exportedFunction } from './module-export.js';
 
 /**
  * One marker per crossable object in a post: passing the same channel end twice must not make two
@@ -74,41 +75,13 @@ export function encodeValues(values: unknown[]): { wire: unknown[]; crossings: C
   return { wire, crossings };
 }
 
-const reviverCache = new Map<string, Promise<(data: unknown) => unknown>>();
-
-function resolvePath(root: unknown, path: string, where: string): unknown {
-  let target: any = root;
-  let owner: any;
-  for (const part of path.split('.')) {
-    owner = target;
-    target = target == null ? undefined : target[part];
-  }
-  if (typeof target !== 'function') {
-    throw new TypeError(`${where} has no function at '${path}' (found ${typeof target})`);
-  }
-  return owner === root ? target : target.bind(owner);
-}
-
-function loadReviver(module: string, revive: string): Promise<(data: unknown) => unknown> {
-  const key = `${module}#${revive}`;
-  let reviver = reviverCache.get(key);
-  if (!reviver) {
-    reviver = import(module).then(
-      (namespace) => resolvePath(namespace, revive, `module ${module}`) as (data: unknown) => unknown,
-    );
-    reviverCache.set(key, reviver);
-    reviver.catch(() => reviverCache.delete(key));
-  }
-  return reviver;
-}
-
 async function reviveMarker(
   marker: CrossingMarker,
   revived: Map<CrossingMarker, Promise<unknown>>,
 ): Promise<unknown> {
   let live = revived.get(marker);
   if (!live) {
-    live = loadReviver(marker.module, marker.revive).then((revive) => revive(marker.data));
+    live = exportedFunction(marker.module, marker.revive).then((revive) => revive(marker.data));
     revived.set(marker, live);
   }
   return live;
