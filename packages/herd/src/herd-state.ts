@@ -1,4 +1,5 @@
 import { DebugMemory, Memory } from '@herd/bump';
+import { currentThreadId } from '@herd/shared';
 import { HerdBusyError } from './errors.js';
 import {
   DEBUG,
@@ -22,7 +23,6 @@ import {
   slotWord,
 } from './herd-layout.js';
 import { breakLock, lock, MAIN_THREAD_PATIENCE_MS, unlock } from './spin-lock.js';
-import { currentThreadId } from './thread-context.js';
 
 /** What a lease hands a member: its slot and where it continues (end = 0 for no chunk). */
 export interface Lease {

@@ -1,7 +1,7 @@
 import { AllocError, Arena, NO_CHUNK_POS } from '@herd/bump';
+import { offTaskEnd, onTaskEnd } from '@herd/shared';
 import { MemberReleasedError } from './errors.js';
 import { type HerdState, type Lease, MAX_MEMBER_CHUNK } from './herd-state.js';
-import { offTaskEnd, onTaskEnd } from './thread-context.js';
 
 function roundUp16(n: number): number {
   return Math.ceil(n / 16) * 16;

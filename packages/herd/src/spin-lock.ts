@@ -1,5 +1,5 @@
+import { currentThreadId, isMainThread } from '@herd/shared';
 import { H_LOCK, H_LOCK_WAITERS } from './herd-layout.js';
-import { currentThreadId, isMainThread } from './thread-context.js';
 
 const FREE = 0;
 /** Spins before sleeping: the critical sections are a few dozen loads and stores. */

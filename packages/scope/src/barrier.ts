@@ -1,4 +1,4 @@
-import { herdClass, show } from '@herd/shared';
+import { herdClass, isMainThread, show } from '@herd/shared';
 import {
   ARRIVED_MASK,
   BARRIER_WORDS,
@@ -15,7 +15,6 @@ import { crossingModule } from './crossing-module-node.js';
 import { BrokenBarrierError, TimeoutError } from './errors.js';
 import { mainThreadWait } from './main-thread.js';
 import { CROSSING, type Crossing } from './runtime/crossing.js';
-import { isMainThread } from './runtime/thread-context.js';
 import {
   abortedWait,
   checkWaitOptions,

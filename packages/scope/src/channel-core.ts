@@ -1,3 +1,4 @@
+import { currentThreadId, isMainThread } from '@herd/shared';
 import {
   byteLengthFor,
   CAPACITY,
@@ -23,7 +24,6 @@ import {
 } from './channel-layout.js';
 import { EndCounts, type Side } from './end-counts.js';
 import { holdEventLoop } from './keep-alive.js';
-import { currentThreadId, isMainThread } from './runtime/thread-context.js';
 
 export const OK = 0;
 /** Push: no room. Pop: nothing there yet. */

@@ -1,3 +1,4 @@
+import { offTaskEnd, onTaskEnd } from '@herd/shared';
 import { BUSY, type ChannelCore, TIMED_OUT, WOULD_BLOCK } from './channel-core.js';
 import { crossingModule } from './crossing-module-node.js';
 import type { Side } from './end-counts.js';
@@ -5,7 +6,6 @@ import { EndOwnership, type SharedEnd } from './end-ownership.js';
 import { ChannelClosedError } from './errors.js';
 import { type BlockingUse, mainThreadWait } from './main-thread.js';
 import { CROSSING, type Crossing } from './runtime/crossing.js';
-import { offTaskEnd, onTaskEnd } from './runtime/thread-context.js';
 
 /**
  * What a `Sender` and a `Receiver` have in common, for the side each is on: the channel's

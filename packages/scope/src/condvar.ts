@@ -1,4 +1,4 @@
-import { herdClass } from '@herd/shared';
+import { currentThreadId, herdClass, isMainThread } from '@herd/shared';
 import { checkTimeout } from './channel-checks.js';
 import { CondvarCells } from './condvar-cells.js';
 import { CONDVAR_WORDS, STATE } from './condvar-layout.js';
@@ -9,7 +9,6 @@ import { mainThreadWait } from './main-thread.js';
 import { BEGIN_WAIT, checkGuard, END_WAIT, type MutexGuard } from './mutex-guard.js';
 import { LOCK } from './mutex-layout.js';
 import { CROSSING, type Crossing } from './runtime/crossing.js';
-import { currentThreadId, isMainThread } from './runtime/thread-context.js';
 import { abortedWait, checkWaitOptions, endedWait, type WaitAsyncOptions } from './sync-checks.js';
 import { openShared, recordLineage, type SharedSync, sharedCrossing } from './sync-crossing.js';
 import { CONDVAR_KIND, KIND, syncTag } from './sync-layout.js';

@@ -1,6 +1,5 @@
-import { herdClass, show } from '@herd/shared';
+import { herdClass, offTaskEnd, onTaskEnd, show } from '@herd/shared';
 import type { LockWord } from './lock-word.js';
-import { offTaskEnd, onTaskEnd } from './runtime/thread-context.js';
 
 /** A Condvar's hold on a guard during a wait; registered symbols, so that bundles agree on them. */
 export const BEGIN_WAIT: unique symbol = Symbol.for('@herd/scope/MutexGuard.beginWait') as any;

@@ -1,4 +1,4 @@
-import { herdClass, show } from '@herd/shared';
+import { currentThreadId, herdClass, isMainThread, show } from '@herd/shared';
 import { crossingModule } from './crossing-module-node.js';
 import { PoisonError, TimeoutError } from './errors.js';
 import { HELD, LockWord, OK, OWN, STOPPED, TIMED_OUT } from './lock-word.js';
@@ -6,7 +6,6 @@ import { mainThreadWait } from './main-thread.js';
 import { MutexGuard } from './mutex-guard.js';
 import { LOCK, MUTEX_WORDS } from './mutex-layout.js';
 import { CROSSING, type Crossing } from './runtime/crossing.js';
-import { currentThreadId, isMainThread } from './runtime/thread-context.js';
 import {
   abortedWait,
   checkWaitOptions,

@@ -4,9 +4,8 @@
 // the runtime calls `done(threadId, died)` once the thread is done with it, and a thread that died
 // may have left the primitive held (a lock), waited on (a condvar cell) or a party short (a
 // barrier, a wait group).
-import { show } from '@herd/shared';
+import { currentThreadId, isMainThread, show } from '@herd/shared';
 import type { Crossing } from './runtime/crossing.js';
-import { currentThreadId, isMainThread } from './runtime/thread-context.js';
 import { KIND, syncTag, TAG_MASK } from './sync-layout.js';
 import type { Lineage } from './sync-lineage.js';
 

@@ -1,8 +1,9 @@
 // How the sync primitives wait: blocking (`Atomics.wait`, worker threads only) or async
 // (`Atomics.waitAsync`, anywhere), always up to a deadline, and for the async forms until an
 // AbortSignal fires or the task that started the wait ends.
+
+import { offTaskEnd, onTaskEnd } from '@herd/shared';
 import { holdEventLoop } from './keep-alive.js';
-import { offTaskEnd, onTaskEnd } from './runtime/thread-context.js';
 
 let sink = 0;
 /** Busy work for `steps` steps, touching no shared memory (a spin between two looks). */

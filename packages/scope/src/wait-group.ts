@@ -1,9 +1,8 @@
-import { herdClass, show } from '@herd/shared';
+import { herdClass, isMainThread, show } from '@herd/shared';
 import { crossingModule } from './crossing-module-node.js';
 import { BrokenWaitGroupError, TimeoutError } from './errors.js';
 import { mainThreadWait } from './main-thread.js';
 import { CROSSING, type Crossing } from './runtime/crossing.js';
-import { isMainThread } from './runtime/thread-context.js';
 import {
   abortedWait,
   checkWaitOptions,

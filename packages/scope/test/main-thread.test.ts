@@ -2,11 +2,11 @@
 // where they would have to, they throw a TypeError naming the async form. (Vitest runs these
 // tests on a process's main thread; the same calls wait in a worker: channel-threads.test.ts.)
 import { ChannelClosedError, type Sender, scope, syncChannel, TimeoutError } from '@herd/scope';
+import { isMainThread } from '@herd/shared';
 import { describe, expect, it } from 'vitest';
 import { ChannelCore } from '../src/channel-core.js';
 import { ownerTag, TX_LOCK, valuesOffset } from '../src/channel-layout.js';
 import { EndOwnership } from '../src/end-ownership.js';
-import { isMainThread } from '../src/runtime/thread-context.js';
 import { Sender as SourceSender } from '../src/sender.js';
 
 describe('blocking receives on the main thread', () => {

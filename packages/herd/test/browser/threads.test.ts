@@ -25,7 +25,7 @@ function reply(worker: WebWorker, message: unknown): Promise<unknown> {
 
 describe('Herd in a page', () => {
   it('should say the page is a main thread with id 0, without Node globals', async () => {
-    const { currentThreadId, isMainThread } = await import('../../src/thread-context.js');
+    const { currentThreadId, isMainThread } = await import('@herd/shared');
     expect(typeof (globalThis as { process?: unknown }).process).toBe('undefined');
     expect(isMainThread()).toBe(true);
     expect(currentThreadId()).toBe(0);

@@ -4,6 +4,16 @@
  * @packageDocumentation
  * @module @herd/scope/runtime
  */
+
+export type { ThreadContext } from '@herd/shared';
+export {
+  currentThreadId,
+  endTask,
+  isMainThread,
+  offTaskEnd,
+  onTaskEnd,
+  THREAD_CONTEXT,
+} from '@herd/shared';
 export type { Crossable, Crossing } from './crossing.js';
 export { CROSSING, isCrossable } from './crossing.js';
 export type { ErrorWire } from './error-codec.js';
@@ -22,15 +32,6 @@ export type { JobOutcome, ThreadDeath } from './runtime-thread.js';
 export { RuntimeThread } from './runtime-thread.js';
 export type { Task, TaskWire } from './task-codec.js';
 export { encodeTask, loadTask } from './task-codec.js';
-export type { ThreadContext } from './thread-context.js';
-export {
-  currentThreadId,
-  endTask,
-  isMainThread,
-  offTaskEnd,
-  onTaskEnd,
-  THREAD_CONTEXT,
-} from './thread-context.js';
 export type { JobContext, JobHandler, TaskPayload } from './thread-server.js';
 export { serveThread } from './thread-server.js';
 export { encodeValues, reviveValues } from './value-codec.js';

@@ -9,6 +9,8 @@
  * Between jobs the thread waits in its event loop, like any worker: timers and I/O a job started
  * keep working, and a job is delivered as an ordinary message.
  */
+
+import { endTask, THREAD_CONTEXT, type ThreadContext } from '@herd/shared';
 import { encodeError } from './error-codec.js';
 import { explainError } from './explain-error.js';
 import {
@@ -24,7 +26,6 @@ import {
 import type { ThreadPort } from './platform.js';
 import { threadPort } from './platform-node.js';
 import { loadTask, type TaskWire } from './task-codec.js';
-import { endTask, THREAD_CONTEXT, type ThreadContext } from './thread-context.js';
 import { reviveValues } from './value-codec.js';
 
 /**

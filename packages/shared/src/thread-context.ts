@@ -1,9 +1,9 @@
 /**
  * What every Herd package may ask about the thread it runs in: its id, whether it is a main
  * thread, and the resources the running task holds. The thread runtime installs the answers in
- * each thread it starts, under a registered symbol, so `@herd/herd` (which cannot import this
- * package) reads the same ones. A thread the runtime did not start (the main thread, a worker
- * of another library) gets the platform's answers.
+ * each thread it starts, under a registered symbol; every Herd package bundles this file, so each
+ * reads the same answers whichever bundle it runs from. A thread the runtime did not start (the
+ * main thread, a worker of another library) gets the platform's answers.
  *
  * ```
  * globalThis[Symbol.for('@herd/thread')] = { id, main: false, task: Map<owner, end>, running }
