@@ -22,8 +22,8 @@ import {
   type WaitAsyncOptions,
   type WaitOptions,
 } from './sync-checks.js';
-import { openShared, type SharedSync, sharedCrossing } from './sync-crossing.js';
-import { BARRIER_KIND, KIND, syncTag } from './sync-layout.js';
+import { openShared, primitiveWords, type SharedSync, sharedCrossing } from './sync-crossing.js';
+import { BARRIER_KIND, syncTag } from './sync-layout.js';
 import { AsyncWait, park } from './sync-wait.js';
 
 /**
@@ -48,9 +48,6 @@ const IS_BROKEN = -2;
 const WOULD_WAIT = -3;
 const PASSED = -4;
 const WITHDRAWN = -5;
-
-/** The words `fromShared` passes to the constructor. */
-let reviving: Int32Array | undefined;
 
 /**
  * A barrier in shared memory, as Rust's `Barrier` in an `Arc`: each round, `n` parties call
@@ -96,17 +93,13 @@ export class Barrier {
    * ```
    */
   constructor(n: number) {
-    let words = reviving;
-    reviving = undefined;
-    if (words === undefined) {
+    const words = primitiveWords(BARRIER_KIND, BARRIER_WORDS, (fresh) => {
       if (typeof n !== 'number') throw new TypeError(`n must be a number, got ${show(n)}`);
       if (!Number.isInteger(n) || n < 0 || n > MAX_PARTIES) {
         throw new RangeError(`n must be an integer from 0 to ${MAX_PARTIES}, got ${show(n)}`);
       }
-      words = new Int32Array(new SharedArrayBuffer(BARRIER_WORDS * 4));
-      words[PARTIES] = n;
-      words[KIND] = BARRIER_KIND;
-    }
+      fresh[PARTIES] = n;
+    });
     this.#words = words;
     this.#parties = Atomics.load(words, PARTIES);
     this.#onMain = isMainThread();
@@ -121,7 +114,7 @@ export class Barrier {
    * ```
    */
   static fromShared(data: SharedSync): Barrier {
-    reviving = openShared(data, BARRIER_KIND, 'Barrier', BARRIER_WORDS);
+    openShared(data, BARRIER_KIND, 'Barrier', BARRIER_WORDS);
     return new Barrier(0);
   }
 

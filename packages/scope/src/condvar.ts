@@ -10,8 +10,14 @@ import { BEGIN_WAIT, checkGuard, END_WAIT, type MutexGuard } from './mutex-guard
 import { LOCK } from './mutex-layout.js';
 import { CROSSING, type Crossing } from './runtime/crossing.js';
 import { abortedWait, checkWaitOptions, endedWait, type WaitAsyncOptions } from './sync-checks.js';
-import { openShared, recordLineage, type SharedSync, sharedCrossing } from './sync-crossing.js';
-import { CONDVAR_KIND, KIND, syncTag } from './sync-layout.js';
+import {
+  openShared,
+  primitiveWords,
+  recordLineage,
+  type SharedSync,
+  sharedCrossing,
+} from './sync-crossing.js';
+import { CONDVAR_KIND, syncTag } from './sync-layout.js';
 import { Lineage } from './sync-lineage.js';
 import { AsyncWait, park } from './sync-wait.js';
 
@@ -30,9 +36,6 @@ export interface WaitTimeoutResult {
 
 const NOTIFIED: WaitTimeoutResult = Object.freeze({ timedOut: false });
 const TIMED_OUT: WaitTimeoutResult = Object.freeze({ timedOut: true });
-
-/** The words `fromShared` passes to the constructor (a public constructor takes no arguments). */
-let reviving: Int32Array | undefined;
 
 /**
  * A condition variable in shared memory, as Rust's `Condvar` in an `Arc`: threads wait on it,
@@ -81,12 +84,7 @@ export class Condvar {
    * ```
    */
   constructor() {
-    let words = reviving;
-    reviving = undefined;
-    if (words === undefined) {
-      words = new Int32Array(new SharedArrayBuffer(CONDVAR_WORDS * 4));
-      words[KIND] = CONDVAR_KIND;
-    }
+    const words = primitiveWords(CONDVAR_KIND, CONDVAR_WORDS);
     this.#cells = new CondvarCells(words, syncTag(currentThreadId()));
     this.#lineage = new Lineage(words);
     this.#onMain = isMainThread();
@@ -102,7 +100,7 @@ export class Condvar {
    * ```
    */
   static fromShared(data: SharedSync): Condvar {
-    reviving = openShared(data, CONDVAR_KIND, 'Condvar', CONDVAR_WORDS);
+    openShared(data, CONDVAR_KIND, 'Condvar', CONDVAR_WORDS);
     const condvar = new Condvar();
     recordLineage(condvar.#lineage, data);
     return condvar;

@@ -13,8 +13,14 @@ import {
   type WaitAsyncOptions,
   type WaitOptions,
 } from './sync-checks.js';
-import { openShared, recordLineage, type SharedSync, sharedCrossing } from './sync-crossing.js';
-import { KIND, MUTEX_KIND, syncTag } from './sync-layout.js';
+import {
+  openShared,
+  primitiveWords,
+  recordLineage,
+  type SharedSync,
+  sharedCrossing,
+} from './sync-crossing.js';
+import { MUTEX_KIND, syncTag } from './sync-layout.js';
 import { Lineage } from './sync-lineage.js';
 import { AsyncWait } from './sync-wait.js';
 
@@ -46,9 +52,6 @@ export interface LockAsyncOptions extends WaitAsyncOptions {
   /** As `LockOptions.ignorePoison`. @defaultValue false */
   ignorePoison?: boolean;
 }
-
-/** The words `fromShared` passes to the constructor (a public constructor takes no arguments). */
-let reviving: Int32Array | undefined;
 
 /**
  * A mutual-exclusion lock in shared memory, as Rust's `Mutex` inside an `Arc`: passing it to
@@ -101,12 +104,7 @@ export class Mutex {
    * ```
    */
   constructor() {
-    let words = reviving;
-    reviving = undefined;
-    if (words === undefined) {
-      words = new Int32Array(new SharedArrayBuffer(MUTEX_WORDS * 4));
-      words[KIND] = MUTEX_KIND;
-    }
+    const words = primitiveWords(MUTEX_KIND, MUTEX_WORDS);
     this.#buffer = words.buffer as SharedArrayBuffer;
     this.#lock = new LockWord(words, syncTag(currentThreadId()));
     this.#lineage = new Lineage(words);
@@ -122,7 +120,7 @@ export class Mutex {
    * ```
    */
   static fromShared(data: SharedSync): Mutex {
-    reviving = openShared(data, MUTEX_KIND, 'Mutex', MUTEX_WORDS);
+    openShared(data, MUTEX_KIND, 'Mutex', MUTEX_WORDS);
     const mutex = new Mutex();
     recordLineage(mutex.#lineage, data);
     return mutex;

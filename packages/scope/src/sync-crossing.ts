@@ -69,13 +69,35 @@ export function sharedCrossing(target: Repairable, module: string, revive: strin
   };
 }
 
+/** The memory `openShared` just opened, for the constructor `fromShared` calls next. */
+let opened: Int32Array | undefined;
+
 /**
- * The words of a primitive's memory passed to `fromShared`, checked: a SharedArrayBuffer of at
- * least `words` Int32 words marked `kind`.
- *
- * @throws TypeError when `data` is not what a `name` crossing carries
+ * A primitive's memory, for its constructor: what `fromShared` just opened (the same primitive
+ * as the one sent), else new memory of `words` Int32 words, marked `kind`, which `init` (checks
+ * of the constructor's arguments, initial values) is given first.
  */
-export function openShared(data: unknown, kind: number, name: string, words: number): Int32Array {
+export function primitiveWords(kind: number, words: number, init?: (fresh: Int32Array) => void): Int32Array {
+  const open = opened;
+  opened = undefined;
+  if (open !== undefined) return open;
+  const fresh = new Int32Array(new SharedArrayBuffer(words * 4));
+  init?.(fresh);
+  fresh[KIND] = kind;
+  return fresh;
+}
+
+/**
+ * For `fromShared`: checks that `data` is what a `name` crossing carries (a SharedArrayBuffer of
+ * at least `words` Int32 words marked `kind`) and keeps its words for the constructor called next.
+ *
+ * @throws TypeError when it is not
+ */
+export function openShared(data: unknown, kind: number, name: string, words: number): void {
+  opened = checkedWords(data, kind, name, words);
+}
+
+function checkedWords(data: unknown, kind: number, name: string, words: number): Int32Array {
   const buffer = (data as Partial<SharedSync> | null)?.buffer;
   if (!(buffer instanceof SharedArrayBuffer) || buffer.byteLength < words * 4) {
     throw new TypeError(`${name}.fromShared needs what a ${name} crossing carries, got ${show(data)}`);

@@ -10,13 +10,10 @@ import {
   type WaitAsyncOptions,
   type WaitOptions,
 } from './sync-checks.js';
-import { openShared, type SharedSync, sharedCrossing } from './sync-crossing.js';
-import { KIND, syncTag, WAIT_GROUP_KIND } from './sync-layout.js';
+import { openShared, primitiveWords, type SharedSync, sharedCrossing } from './sync-crossing.js';
+import { syncTag, WAIT_GROUP_KIND } from './sync-layout.js';
 import { AsyncWait, park } from './sync-wait.js';
 import { BROKEN, BROKEN_BY, COUNT, COUNT_MASK, MAX_COUNT, WAIT_GROUP_WORDS } from './wait-group-layout.js';
-
-/** The words `fromShared` passes to the constructor. */
-let reviving: Int32Array | undefined;
 
 /**
  * A wait group in shared memory, as Go's `sync.WaitGroup` (crossbeam's `WaitGroup` with a count):
@@ -54,12 +51,7 @@ export class WaitGroup {
    * ```
    */
   constructor() {
-    let words = reviving;
-    reviving = undefined;
-    if (words === undefined) {
-      words = new Int32Array(new SharedArrayBuffer(WAIT_GROUP_WORDS * 4));
-      words[KIND] = WAIT_GROUP_KIND;
-    }
+    const words = primitiveWords(WAIT_GROUP_KIND, WAIT_GROUP_WORDS);
     this.#words = words;
     this.#onMain = isMainThread();
   }
@@ -73,7 +65,7 @@ export class WaitGroup {
    * ```
    */
   static fromShared(data: SharedSync): WaitGroup {
-    reviving = openShared(data, WAIT_GROUP_KIND, 'WaitGroup', WAIT_GROUP_WORDS);
+    openShared(data, WAIT_GROUP_KIND, 'WaitGroup', WAIT_GROUP_WORDS);
     return new WaitGroup();
   }
 
