@@ -36,8 +36,10 @@ const SIGN = -0x80000000;
  *   rounding up to the alignment is a branch taken only when the position is not already aligned,
  *   not arithmetic on that chain.
  *
- * Subclasses implement `nextChunk`, `allocError` and `maxAllocation`, and may override
- * `undoChunks` to give back chunks taken by an allocation that was then undone.
+ * Subclasses supply the chunks: they implement `nextChunk`, `allocError` and `maxAllocation`, may
+ * override `undoChunks`, and move the arena between chunks through the protected `pos`, `end`,
+ * `chunkEpoch` and `dropChunk()`. Nothing of that is for callers: they see the allocation methods
+ * and `memory`.
  *
  * @example
  * ```ts
@@ -49,49 +51,68 @@ const SIGN = -0x80000000;
 export abstract class Arena {
   /** The memory every Ptr of this arena points into. */
   readonly memory: Memory;
-  /** @internal Next free byte in the current chunk, as `pos ^ SIGN` (see the class comment). */
-  biasedPos = NO_CHUNK_POS ^ SIGN;
+  /** Next free byte in the current chunk, as `pos ^ SIGN` (see the class comment). */
+  private biasedPos = NO_CHUNK_POS ^ SIGN;
+  /** End of the current chunk, as `end ^ SIGN`. With no chunk, `pos > end` sends every call to the slow path. */
+  private biasedEnd = 0 ^ SIGN;
   /**
-   * @internal End of the current chunk, as `end ^ SIGN`. With no chunk, `pos > end` sends every
-   * call to the slow path.
+   * Bumped by a subclass whenever it installs a new chunk, so that a fill that fails can tell
+   * whether it must undo one (`undoChunks`).
    */
-  biasedEnd = 0 ^ SIGN;
-  /** @internal Bumped whenever a new chunk is installed, so a failed fill can tell if it must undo one. */
-  chunkEpoch = 0;
+  protected chunkEpoch = 0;
 
   protected constructor(memory: Memory) {
     this.memory = memory;
   }
 
-  /** @internal Next free byte in the current chunk, a byte offset. Subclasses set it with `end`. */
-  get pos(): number {
+  /**
+   * Bytes a new chunk needs so that `size` bytes at `align` surely fit in it: a multiple of 16,
+   * since chunks start 16-aligned, and a larger alignment may need up to `align - 16` bytes of
+   * padding before the allocation. Subclasses size their chunks with it.
+   */
+  protected static chunkBytesFor(size: number, align: number): number {
+    return Math.ceil((size + (align > 16 ? align - 16 : 0)) / 16) * 16;
+  }
+
+  /** Next free byte in the current chunk, a byte offset. A subclass sets it with `end`. */
+  protected get pos(): number {
     return (this.biasedPos ^ SIGN) >>> 0;
   }
 
-  set pos(pos: number) {
+  protected set pos(pos: number) {
     this.biasedPos = pos ^ SIGN;
   }
 
-  /** @internal End of the current chunk, a byte offset. */
-  get end(): number {
+  /** End of the current chunk, a byte offset (0 with no chunk). */
+  protected get end(): number {
     return (this.biasedEnd ^ SIGN) >>> 0;
   }
 
-  set end(end: number) {
+  protected set end(end: number) {
     this.biasedEnd = end ^ SIGN;
   }
 
   /**
-   * Installs a chunk in which `size` bytes at `align` fit, setting `pos` and `end`; returns false
-   * when the limit or the reservation forbids one. Must leave the arena unchanged when it fails.
-   * @internal
+   * Leaves the arena with no chunk: the next allocation takes the slow path, which asks
+   * `nextChunk` for one. For a subclass that hands its chunk on (a herd member's release).
+   */
+  protected dropChunk(): void {
+    this.pos = NO_CHUNK_POS;
+    this.end = 0;
+  }
+
+  /**
+   * Installs a chunk in which `size` bytes at `align` fit (16-aligned, at least
+   * `chunkBytesFor(size, align)` bytes), setting `pos` and `end` and bumping `chunkEpoch`; returns
+   * false when the limit or the reservation forbids one. Must leave the arena unchanged when it
+   * fails.
    */
   protected abstract nextChunk(size: number, align: number): boolean;
 
-  /** @internal The error for an allocation that cannot be satisfied. */
+  /** The error for an allocation that cannot be satisfied (no chunk could be installed). */
   protected abstract allocError(size: number, align: number): AllocError;
 
-  /** @internal The largest size one allocation may ask for. */
+  /** The largest size one allocation may ask for. */
   protected abstract maxAllocation(): number;
 
   /**
@@ -342,11 +363,8 @@ export abstract class Arena {
     return q;
   }
 
-  /**
-   * @internal Returns the Ptr of `size` bytes at `align`, or -1 when no chunk can hold them.
-   * Arguments are already valid.
-   */
-  reserve(size: number, align: number): Ptr {
+  /** The Ptr of `size` bytes at `align`, or -1 when no chunk can hold them. Arguments are already valid. */
+  private reserve(size: number, align: number): Ptr {
     const p = this.fit(size, align);
     if (p >= 0) return p;
     if (size > this.maxAllocation() || !this.nextChunk(size, align)) return -1;
@@ -363,8 +381,9 @@ export abstract class Arena {
   }
 
   /**
-   * @internal Undoes the chunks installed since `epoch` after a failed fill, restoring `pos` and
-   * `end`. The default forgets them; `Bump` also gives their bytes back.
+   * Undoes the chunks installed since `epoch` (a `chunkEpoch` read before) after a fill that
+   * failed, restoring `pos` and `end` as they were then. The default forgets those chunks; `Bump`
+   * also gives their bytes back.
    */
   protected undoChunks(_epoch: number, pos: number, end: number): void {
     this.pos = pos;
@@ -412,14 +431,7 @@ export abstract class Arena {
 
 /**
  * An arena's `pos` while it has no chunk: past its `end` of 0, so even `alloc(0)` takes the slow
- * path (which installs a chunk) and 0 is never handed out as a Ptr. For `Arena` subclasses.
- *
- * @example
- * ```ts
- * class MyArena extends Arena {
- *   dropChunk() { this.pos = NO_CHUNK_POS; this.end = 0; }
- * }
- * ```
+ * path (which installs a chunk) and 0 is never handed out as a Ptr.
  */
 export const NO_CHUNK_POS = 1;
 

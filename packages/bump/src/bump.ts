@@ -56,16 +56,6 @@ function checkOptions(options: unknown): asserts options is BumpOptions {
   }
 }
 
-function roundUp16(n: number): number {
-  return Math.ceil(n / 16) * 16;
-}
-
-/** Chunk bytes that surely hold `size` bytes at `align`: chunks start 16-aligned, so a larger
- * alignment may need up to `align - 16` bytes of padding. */
-function chunkBytesFor(size: number, align: number): number {
-  return roundUp16(size + (align > 16 ? align - 16 : 0));
-}
-
 /**
  * A bump arena: allocation in a few integer operations, everything freed at once by `reset()`.
  * Allocations are Ptrs (byte offsets) into `memory`, read and written through its views.
@@ -137,7 +127,7 @@ export class Bump extends Arena {
     this.debugMemory = debug ? (memory as DebugMemory) : null;
     this.buffer = buffer;
     this.maxBytes = maxBytes;
-    this.firstChunk = roundUp16(chunkSize);
+    this.firstChunk = Arena.chunkBytesFor(chunkSize, 1);
     this.limit = limit;
   }
 
@@ -264,14 +254,17 @@ export class Bump extends Arena {
     this.limit = checkLimit(limit, 'limit');
   }
 
-  /** @internal */
+  /** The reservation, less the guard before the first chunk. */
   protected override maxAllocation(): number {
     return this.maxBytes - GUARD;
   }
 
-  /** @internal */
+  /**
+   * Grows the buffer by a chunk at least double the last (the first: `chunkSize`), or as big as
+   * the allocation needs, within the limit and the reservation.
+   */
   protected override nextChunk(size: number, align: number): boolean {
-    const needed = chunkBytesFor(size, align);
+    const needed = Arena.chunkBytesFor(size, align);
     const top = this.starts.length === 0 ? GUARD : this.ends[this.ends.length - 1]!;
     const last =
       this.starts.length === 0 ? 0 : this.ends[this.ends.length - 1]! - this.starts[this.starts.length - 1]!;
@@ -297,11 +290,11 @@ export class Bump extends Arena {
     return true;
   }
 
-  /** @internal */
+  /** Names what refused the chunk: the allocation limit, or the reservation. */
   protected override allocError(size: number, align: number): AllocError {
     const limit = this.limit;
     const reason =
-      limit !== null && this.chunkBytes + chunkBytesFor(size, align) > limit
+      limit !== null && this.chunkBytes + Arena.chunkBytesFor(size, align) > limit
         ? `the allocation limit of ${limit} bytes (${this.chunkBytes} held)`
         : `the arena's reservation of ${this.maxBytes} bytes`;
     return new AllocError(
@@ -311,7 +304,7 @@ export class Bump extends Arena {
     );
   }
 
-  /** @internal */
+  /** Gives the chunks taken since `epoch` back to the buffer, then restores `pos` and `end`. */
   protected override undoChunks(epoch: number, pos: number, end: number): void {
     const drop = this.chunkEpoch - epoch;
     for (let i = 0; i < drop && this.starts.length > 0; i++) {

@@ -5,7 +5,7 @@ export {
   type TypedArray,
   type TypedArrayConstructor,
 } from '@herd/shared';
-export { Arena, NO_CHUNK_POS } from './arena.js';
+export { Arena } from './arena.js';
 export { Bump, type BumpOptions } from './bump.js';
 export { BumpString } from './bump-string.js';
 export { BumpVec } from './bump-vec.js';

@@ -157,7 +157,8 @@ describe('BumpVec', () => {
               model[o.index] = o.value | 0;
             } else expect(() => xs.set(o.index, 0)).toThrow(RangeError);
           } else {
-            bump.memory.u8.fill(0xab, bump.alloc(24, 1), bump.pos);
+            const p = bump.alloc(24, 1);
+            bump.memory.u8.fill(0xab, p, p + 24);
           }
           expect(xs.length).toBe(model.length);
         }

@@ -1,11 +1,7 @@
-import { AllocError, Arena, NO_CHUNK_POS } from '@herd/bump';
+import { AllocError, Arena } from '@herd/bump';
 import { offTaskEnd, onTaskEnd } from '@herd/shared';
 import { MemberReleasedError } from './errors.js';
 import { type HerdState, type Lease, MAX_MEMBER_CHUNK } from './herd-state.js';
-
-function roundUp16(n: number): number {
-  return Math.ceil(n / 16) * 16;
-}
 
 /**
  * One leased arena of a herd: it has every allocation method of `Bump` and allocates without
@@ -73,8 +69,7 @@ export class Member extends Arena {
     offTaskEnd(this);
     const hasChunk = this.end > 0;
     this.state.park(lease, hasChunk ? this.end : 0, hasChunk ? this.pos : 0, this.nextChunkSize);
-    this.pos = NO_CHUNK_POS;
-    this.end = 0;
+    this.dropChunk();
   }
 
   /** Same as `release()`, for `using bump = herd.get()` (TypeScript 5.2+, or Node 24+). */
@@ -82,12 +77,18 @@ export class Member extends Arena {
     this.release();
   }
 
-  /** @internal */
+  /** The herd's chunk memory: one allocation can take at most all of it. */
   protected override maxAllocation(): number {
     return this.state.limit - this.state.dataStart;
   }
 
-  /** @internal */
+  /**
+   * Carves the member's next chunk from the herd (each double the last, up to 32 MiB, or as big
+   * as the allocation needs), after checking that the lease still holds.
+   *
+   * @throws {MemberReleasedError} when the member was released, or its lease returned by
+   *   `releaseThread`
+   */
   protected override nextChunk(size: number, align: number): boolean {
     if (this.lease === null) {
       throw new MemberReleasedError('this herd member was released; lease another with herd.get()');
@@ -101,7 +102,7 @@ export class Member extends Arena {
         "this herd member's lease was returned by herd.releaseThread(); lease another with herd.get()",
       );
     }
-    const needed = roundUp16(size + (align > 16 ? align - 16 : 0));
+    const needed = Arena.chunkBytesFor(size, align);
     const chunk = this.state.carve(needed, Math.max(needed, this.nextChunkSize));
     if (chunk === null) return false;
     this.carvedStart = chunk.start;
@@ -114,7 +115,7 @@ export class Member extends Arena {
   }
 
   /**
-   * @internal A failed fill took a new chunk for nothing: give it back to the herd when no member
+   * A failed fill took a new chunk for nothing: give it back to the herd when no member
    * carved after it, else keep it (empty) as this member's chunk, so failures never pile up.
    */
   protected override undoChunks(epoch: number, pos: number, end: number): void {
@@ -127,7 +128,7 @@ export class Member extends Arena {
     }
   }
 
-  /** @internal */
+  /** The herd's chunk memory is used up; other members are unaffected. */
   protected override allocError(size: number, align: number): AllocError {
     const s = this.state;
     return new AllocError(
