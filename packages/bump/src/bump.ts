@@ -56,6 +56,12 @@ function checkOptions(options: unknown): asserts options is BumpOptions {
   }
 }
 
+/** The buffer's reservation: `options.maxBytes`, up to the highest address a Ptr may reach. */
+function maxBytesOf(options: BumpOptions): number {
+  const maxBytes = options.maxBytes === undefined ? DEFAULT_MAX_BYTES : options.maxBytes;
+  return Math.min(checkSize(maxBytes, 'options.maxBytes', 2 ** 32), MAX_ADDRESS);
+}
+
 /**
  * A bump arena: allocation in a few integer operations, everything freed at once by `reset()`.
  * Allocations are Ptrs (byte offsets) into `memory`, read and written through its views.
@@ -100,14 +106,7 @@ export class Bump extends Arena {
    */
   constructor(options: BumpOptions = {}) {
     checkOptions(options);
-    const maxBytes = Math.min(
-      checkSize(
-        options.maxBytes === undefined ? DEFAULT_MAX_BYTES : options.maxBytes,
-        'options.maxBytes',
-        2 ** 32,
-      ),
-      MAX_ADDRESS,
-    );
+    const maxBytes = maxBytesOf(options);
     if (maxBytes < GUARD + 16) {
       throw new RangeError(`options.maxBytes must be at least ${GUARD + 16}, got ${options.maxBytes}`);
     }
@@ -142,14 +141,7 @@ export class Bump extends Arena {
    */
   static withCapacity(bytes: number, options: Omit<BumpOptions, 'chunkSize'> = {}): Bump {
     checkOptions(options);
-    const maxBytes = Math.min(
-      checkSize(
-        options.maxBytes === undefined ? DEFAULT_MAX_BYTES : options.maxBytes,
-        'options.maxBytes',
-        2 ** 32,
-      ),
-      MAX_ADDRESS,
-    );
+    const maxBytes = maxBytesOf(options);
     checkSize(bytes, 'bytes', Math.max(0, maxBytes - GUARD));
     const bump = new Bump({ ...options, chunkSize: Math.max(16, bytes) });
     if (bytes > 0 && !bump.nextChunk(bytes, 16)) throw bump.allocError(bytes, 16);

@@ -107,15 +107,7 @@ export class Memory {
    * ```
    */
   str(ptr: Ptr): string {
-    if (
-      typeof ptr !== 'number' ||
-      ptr >>> 0 !== ptr ||
-      (ptr & 3) !== 0 ||
-      ptr === 0 ||
-      ptr + 4 > this.u8.length
-    ) {
-      throw badStrPtr(ptr, this.u8.length);
-    }
+    if (!isStrPtr(ptr, this.u8.length)) throw badStrPtr(ptr, this.u8.length);
     const length = this.u32[ptr >>> 2]!;
     if (ptr + 4 + length > this.u8.length) {
       throw new RangeError(
@@ -141,15 +133,7 @@ export class Memory {
    * ```
    */
   strByteLength(ptr: Ptr): number {
-    if (
-      typeof ptr !== 'number' ||
-      ptr >>> 0 !== ptr ||
-      (ptr & 3) !== 0 ||
-      ptr === 0 ||
-      ptr + 4 > this.u8.length
-    ) {
-      throw badStrPtr(ptr, this.u8.length);
-    }
+    if (!isStrPtr(ptr, this.u8.length)) throw badStrPtr(ptr, this.u8.length);
     return this.u32[ptr >>> 2]!;
   }
 
@@ -201,6 +185,14 @@ function isBuffer(value: unknown): value is ArrayBuffer | SharedArrayBuffer {
   // By tag rather than instanceof, so a buffer from another realm (a vm context, an iframe) passes.
   const tag = Object.prototype.toString.call(value);
   return tag === '[object ArrayBuffer]' || tag === '[object SharedArrayBuffer]';
+}
+
+/**
+ * Whether `ptr` can be the Ptr of a string `allocStr` stored in `size` bytes: a 4-aligned u32,
+ * not the null Ptr, with room for the length. Small enough for V8 to inline into `str`.
+ */
+function isStrPtr(ptr: unknown, size: number): ptr is Ptr {
+  return typeof ptr === 'number' && ptr >>> 0 === ptr && (ptr & 3) === 0 && ptr !== 0 && ptr + 4 <= size;
 }
 
 /** Why `ptr` cannot be the Ptr of a string `allocStr` stored. */

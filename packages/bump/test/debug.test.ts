@@ -1,22 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Bump, DebugMemory, Memory, struct, UseAfterResetError } from '../src/index.js';
+import { EveryKind } from './support/every-kind.js';
 
-const All = struct({
-  u8: 'u8',
-  i8: 'i8',
-  u16: 'u16',
-  i16: 'i16',
-  u32: 'u32',
-  i32: 'i32',
-  f32: 'f32',
-  f64: 'f64',
-  u64: 'u64',
-  i64: 'i64',
-  flag: 'bool',
-  next: 'ptr',
-  name: 'str',
-});
+const All = EveryKind;
 type Field = keyof typeof All.fields;
 const fields = Object.keys(All.fields) as Field[];
 

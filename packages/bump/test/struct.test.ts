@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AllocError, Bump, struct } from '../src/index.js';
+import { EveryKind } from './support/every-kind.js';
 import { FixedArena } from './support/fixed-arena.js';
 
 describe('struct', () => {
@@ -16,21 +17,7 @@ describe('struct', () => {
   });
 
   it('should read back every kind of field it writes', () => {
-    const All = struct({
-      u8: 'u8',
-      i8: 'i8',
-      u16: 'u16',
-      i16: 'i16',
-      u32: 'u32',
-      i32: 'i32',
-      f32: 'f32',
-      f64: 'f64',
-      u64: 'u64',
-      i64: 'i64',
-      flag: 'bool',
-      next: 'ptr',
-      name: 'str',
-    });
+    const All = EveryKind;
     const bump = new Bump();
     const m = bump.memory;
     const p = All.alloc(bump);
