@@ -191,7 +191,17 @@ export class Bump extends Arena {
     return this.chunkBytes;
   }
 
-  /** Bytes of the arena's buffer: its chunks plus the guard before them and any padding between. */
+  /**
+   * Bytes of the arena's buffer: its chunks (which lie end to end) plus the 16-byte guard before
+   * them, which keeps 0 from ever being a Ptr.
+   *
+   * @example
+   * ```ts
+   * const bump = new Bump();
+   * bump.alloc(8);
+   * bump.allocatedBytesIncludingMetadata() - bump.allocatedBytes(); // 16
+   * ```
+   */
   allocatedBytesIncludingMetadata(): number {
     return this.buffer.byteLength;
   }

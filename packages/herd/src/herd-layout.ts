@@ -1,8 +1,13 @@
-// The bytes at the start of a herd's SharedArrayBuffer. The member table and GENERATION change
-// under the lock word, but for `releaseThread`, which turns a dead thread's LEASED slots EMPTY
-// with a compare-and-swap each (nobody but a slot's owner changes a LEASED slot, and that owner
-// is gone); CARVE moves by compare-and-swap; the configuration words are written once, before
-// the herd is shared.
+// The bytes at the start of a herd's SharedArrayBuffer, and who may change them how:
+// - under the lock word (spin-lock.ts): the member table, when a member is leased or parked, and
+//   GENERATION and the rewind of CARVE, on reset();
+// - without it: `releaseThread` turns a dead thread's LEASED slots EMPTY with a compare-and-swap
+//   each (nobody but a slot's owner changes a LEASED slot, and that owner is gone); a member moves
+//   CARVE by compare-and-swap (forward to carve a chunk, back to give one it just carved). Reset
+//   may rewind it with a store because it runs only while no member is leased, and a member
+//   carves only after checking that its lease is current;
+// - LOCK and LOCK_WAITERS are the lock's own, changed atomically by whoever takes or waits on it;
+// - the configuration words are written once, before the herd is shared.
 //
 //   offset  word  field
 //   0       0     MAGIC          'HERD' (0x44524548), to recognise a herd's buffer

@@ -140,7 +140,8 @@ export class HerdState {
 
   /**
    * Carves a chunk of `bytes` (a multiple of 16) for a member, or fewer bytes, down to `needed`,
-   * when the herd is nearly full. Returns its start, or -1 when not even `needed` bytes are left.
+   * when the herd is nearly full. Returns its bounds, or `null` when not even `needed` bytes are
+   * left.
    * Lock-free: one compare-and-swap on the carve cursor, which never moves past the limit, so a
    * member that runs out leaves the cursor for the others.
    */

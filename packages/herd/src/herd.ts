@@ -124,7 +124,8 @@ export class Herd {
   private readonly state: HerdState;
 
   /**
-   * @param options - `maxBytes` (reservation), `chunkSize` (a member's first chunk), `maxMembers`
+   * @param options - `maxBytes` (reservation), `chunkSize` (a member's first chunk), `maxMembers`,
+   *   `debug`
    * @throws {TypeError | RangeError} on a bad option, naming it
    */
   constructor(options: HerdOptions = {}) {

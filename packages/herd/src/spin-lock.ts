@@ -27,6 +27,9 @@ export function lock(words: Int32Array): number {
       return 0;
   }
   if (isMainThread()) {
+    // Spins rather than sleeps: a page's main thread may not call Atomics.wait, and Node's runs the
+    // same path. The holder is normally a few dozen stores from done; the deadline is for one that
+    // was terminated holding the lock (see MAIN_THREAD_PATIENCE_MS).
     const until = performance.now() + MAIN_THREAD_PATIENCE_MS;
     for (;;) {
       const holder = Atomics.compareExchange(words, H_LOCK, FREE, me);
@@ -39,7 +42,8 @@ export function lock(words: Int32Array): number {
     for (;;) {
       const holder = Atomics.compareExchange(words, H_LOCK, FREE, me);
       if (holder === FREE) return 0;
-      // Every path that frees the lock (unlock, breakLock) notifies once it sees a sleeper.
+      // No timeout: every path that frees the lock (unlock, breakLock) notifies once it sees a
+      // sleeper, a holder that dies included (releaseThread breaks its lock).
       Atomics.wait(words, H_LOCK, holder);
     }
   } finally {

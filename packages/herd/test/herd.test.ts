@@ -320,6 +320,7 @@ describe('Herd', () => {
     expect(herd.memory.str(p)).toBe('kept');
     expect(herd.leased()).toBe(0);
     const q = herd.scoped(async (bump) => {
+      // A timer, not a microtask: the member must stay leased across a real turn of the event loop.
       await new Promise((resolve) => setTimeout(resolve, 1));
       expect(herd.leased()).toBe(1);
       return bump.allocStr('later');

@@ -80,7 +80,11 @@ describe('Herd in a page', () => {
     const wait = Atomics.wait;
     try {
       const words = new Int32Array(herd.toShared().buffer);
+      // Held for 1 s: long enough that the page surely asks while it is held, well inside the page's
+      // 2 s patience (MAIN_THREAD_PATIENCE_MS), so the page gets the lock rather than giving up.
       const released = reply(worker, { buffer: words.buffer, lockIndex: H_LOCK, signal, ms: 1_000 });
+      // Bounded, so a worker that never starts fails the test ('timed-out') instead of hanging it;
+      // 10 s leaves room for a busy machine.
       const taken = Atomics.waitAsync(signal, 0, 0, 10_000);
       if (taken.async) expect(await taken.value).toBe('ok');
       // The worker holds the lock (as thread 999) when the page asks for a member.
@@ -116,6 +120,7 @@ describe('Herd in a page', () => {
       signal,
       ms: Number.POSITIVE_INFINITY,
     });
+    // Bounded as above: a worker that never takes the lock fails the test instead of hanging it.
     const taken = Atomics.waitAsync(signal, 0, 0, 10_000);
     if (taken.async) expect(await taken.value).toBe('ok');
     worker.terminate();
