@@ -16,6 +16,7 @@ const FIRST_CAPACITY = 16;
  *
  * @example
  * ```ts
+ * const bump = new Bump();
  * const s = new BumpString(bump);
  * s.push('Hello, ').push('wörld');
  * s.toString();             // 'Hello, wörld'
@@ -38,7 +39,7 @@ export class BumpString {
    * @throws {AllocError} when the arena has no room
    * @example
    * ```ts
-   * const line = new BumpString(bump, 80);
+   * const line = new BumpString(new Bump(), 80); // room for 80 bytes before it grows
    * ```
    */
   constructor(arena: Arena, capacity = 0) {
@@ -55,7 +56,8 @@ export class BumpString {
    *
    * @example
    * ```ts
-   * const s = BumpString.from(bump, 'abc').push('def');
+   * const s = BumpString.from(new Bump(), 'abc').push('def');
+   * s.toString(); // 'abcdef'
    * ```
    */
   static from(arena: Arena, s: string): BumpString {
@@ -87,7 +89,9 @@ export class BumpString {
    * @throws {AllocError} when the builder must grow and the arena has no room; it is then unchanged
    * @example
    * ```ts
+   * const s = new BumpString(new Bump());
    * s.push('a').push('b');
+   * s.toString(); // 'ab'
    * ```
    */
   push(s: string): this {
@@ -116,8 +120,10 @@ export class BumpString {
    *
    * @example
    * ```ts
-   * const p = s.finish();
-   * bump.memory.str(p);
+   * const bump = new Bump();
+   * const s = new BumpString(bump, 64).push('done');
+   * const p = s.finish(); // the 64 bytes shrink to the 4 written
+   * bump.memory.str(p);   // 'done'
    * ```
    */
   finish(): Ptr {

@@ -26,6 +26,7 @@ const FIRST_CAPACITY = 4;
  * @typeParam T - the typed array kind of its elements, e.g. `Float64Array`
  * @example
  * ```ts
+ * const bump = new Bump();
  * const xs = new BumpVec(bump, Float64Array);
  * xs.push(1.5);
  * xs.push(2.5);
@@ -55,7 +56,8 @@ export class BumpVec<T extends TypedArray> implements Iterable<ElementOf<T>> {
    * @throws {AllocError} when the arena has no room for `capacity` elements
    * @example
    * ```ts
-   * const ids = new BumpVec(bump, Uint32Array, 1024);
+   * const ids = new BumpVec(new Bump(), Uint32Array, 1024);
+   * ids.capacity; // 1024
    * ```
    */
   constructor(arena: Arena, Ctor: TypedArrayConstructor<T>, capacity = 0) {
@@ -92,7 +94,8 @@ export class BumpVec<T extends TypedArray> implements Iterable<ElementOf<T>> {
    * @throws {AllocError} when the vector must grow and the arena has no room; the vector is unchanged
    * @example
    * ```ts
-   * xs.push(3);
+   * const xs = new BumpVec(new Bump(), Float64Array);
+   * xs.push(3); // 1
    * ```
    */
   push(value: ElementOf<T>): number {
@@ -108,7 +111,11 @@ export class BumpVec<T extends TypedArray> implements Iterable<ElementOf<T>> {
    *
    * @example
    * ```ts
-   * const last = xs.pop();
+   * const xs = new BumpVec(new Bump(), Int32Array);
+   * xs.extend([1, 2]);
+   * xs.pop(); // 2
+   * xs.pop(); // 1
+   * xs.pop(); // undefined
    * ```
    */
   pop(): ElementOf<T> | undefined {
@@ -122,7 +129,9 @@ export class BumpVec<T extends TypedArray> implements Iterable<ElementOf<T>> {
    * @throws {RangeError} when `index` is not an integer from 0 to `length - 1`
    * @example
    * ```ts
-   * xs.get(0);
+   * const xs = new BumpVec(new Bump(), BigUint64Array);
+   * xs.push(7n);
+   * xs.get(0); // 7n
    * ```
    */
   get(index: number): ElementOf<T> {
@@ -137,6 +146,8 @@ export class BumpVec<T extends TypedArray> implements Iterable<ElementOf<T>> {
    * @throws {TypeError} when `value` is not of the vector's element type
    * @example
    * ```ts
+   * const xs = new BumpVec(new Bump(), Uint8Array);
+   * xs.push(1);
    * xs.set(0, 42);
    * ```
    */
@@ -152,8 +163,10 @@ export class BumpVec<T extends TypedArray> implements Iterable<ElementOf<T>> {
    * @throws {TypeError} when a value is not of the vector's element type; the values before it stay
    * @example
    * ```ts
+   * const xs = new BumpVec(new Bump(), Float64Array);
    * xs.extend([1, 2, 3]);
    * xs.extend(new Float64Array([4, 5]));
+   * xs.length; // 5
    * ```
    */
   extend(values: Iterable<ElementOf<T>> | ArrayLike<ElementOf<T>>): void {
@@ -172,7 +185,8 @@ export class BumpVec<T extends TypedArray> implements Iterable<ElementOf<T>> {
    * @throws {AllocError} when the arena has no room
    * @example
    * ```ts
-   * xs.reserve(1000);
+   * const xs = new BumpVec(new Bump(), Float64Array);
+   * xs.reserve(1000); // the next 1000 pushes allocate nothing
    * ```
    */
   reserve(additional: number): void {
@@ -185,7 +199,10 @@ export class BumpVec<T extends TypedArray> implements Iterable<ElementOf<T>> {
    *
    * @example
    * ```ts
-   * xs.truncate(0);
+   * const xs = new BumpVec(new Bump(), Float64Array);
+   * xs.extend([1, 2, 3]);
+   * xs.truncate(1);
+   * [...xs]; // [1]
    * ```
    */
   truncate(length: number): void {
@@ -204,7 +221,9 @@ export class BumpVec<T extends TypedArray> implements Iterable<ElementOf<T>> {
    *
    * @example
    * ```ts
-   * const sum = xs.asView().reduce((a, b) => a + b, 0);
+   * const xs = new BumpVec(new Bump(), Float64Array);
+   * xs.extend([1, 2, 3]);
+   * const sum = xs.asView().reduce((a, b) => a + b, 0); // 6
    * ```
    */
   asView(): T {

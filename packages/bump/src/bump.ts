@@ -155,7 +155,11 @@ export class Bump extends Arena {
    *
    * @example
    * ```ts
-   * for (const batch of batches) { process(bump, batch); bump.reset(); }
+   * for (const batch of [['a', 'b'], ['c']]) {
+   *   const names = batch.map((name) => bump.allocStr(name));
+   *   console.log(names.map((p) => bump.memory.str(p)).join(' '));
+   *   bump.reset(); // the next batch reuses the kept chunk
+   * }
    * ```
    */
   reset(): void {

@@ -66,7 +66,8 @@ export class DebugMemory extends Memory {
    * @param end - the byte after the last, an integer
    * @example
    * ```ts
-   * memory.poison(16, memory.u8.length);
+   * const memory = new DebugMemory(new ArrayBuffer(1024));
+   * memory.poison(16, memory.u8.length); // what a reset freed
    * ```
    */
   poison(start: number, end: number): void {
@@ -80,7 +81,10 @@ export class DebugMemory extends Memory {
    *
    * @example
    * ```ts
-   * memory.poisonStale(chunkStart, chunkEnd);
+   * const memory = new DebugMemory(new ArrayBuffer(1024));
+   * memory.poison(16, 1024);       // a reset poisons what it freed
+   * memory.u8.fill(0, 512);        // (an arena gave [512, 1024) back, then grew into it: zeroed)
+   * memory.poisonStale(512, 1024); // poisoned again, so Ptrs from before the reset still fail
    * ```
    */
   poisonStale(start: number, end: number): void {

@@ -75,16 +75,24 @@ export type FieldInput<K extends FieldKind> = K extends 'str' ? Ptr : FieldValue
  *
  * @example
  * ```ts
+ * const Point = struct({ x: 'f64', y: 'f64' });
+ * const bump = new Bump();
+ * const p = Point.alloc(bump);
+ * Point.set.x(bump.memory, p, 1.5);
  * const getX: FieldGetter<number> = Point.get.x;
  * getX(bump.memory, p); // 1.5
  * ```
  */
 export type FieldGetter<V> = (memory: Memory, ptr: Ptr) => V;
+
 /**
  * Writes one field of the record at `ptr`.
  *
  * @example
  * ```ts
+ * const Point = struct({ x: 'f64', y: 'f64' });
+ * const bump = new Bump();
+ * const p = Point.alloc(bump);
  * const setX: FieldSetter<number> = Point.set.x;
  * setX(bump.memory, p, 1.5);
  * ```
@@ -98,6 +106,7 @@ export type FieldSetter<V> = (memory: Memory, ptr: Ptr, value: V) => void;
  * @example
  * ```ts
  * const Point: Struct<{ x: 'f64'; y: 'f64' }> = struct({ x: 'f64', y: 'f64' });
+ * const bump = new Bump();
  * const base = Point.allocArray(bump, 10);
  * Point.set.y(bump.memory, Point.at(base, 3), 2);
  * Point.get.y(bump.memory, Point.at(base, 3)); // 2
@@ -160,6 +169,7 @@ type AnySetter = FieldSetter<never>;
  * ```ts
  * const Point = struct({ x: 'f64', y: 'f64', id: 'u32', label: 'str' });
  * Point.size;                       // 24
+ * const bump = new Bump();
  * const m = bump.memory;
  * const p = Point.alloc(bump);
  * Point.set.x(m, p, 1.5);

@@ -61,9 +61,11 @@ export interface HerdOptions {
  *
  * @example
  * ```ts
+ * import { Worker, workerData } from 'node:worker_threads';
+ *
  * const d: SharedHerd = herd.toShared(); // { kind: 'herd', version, buffer }
- * new Worker(url, { workerData: { herd: d } });
- * // in the worker:
+ * new Worker(new URL('./worker.js', import.meta.url), { workerData: { herd: d } });
+ * // in worker.js:
  * const same = Herd.fromShared(workerData.herd);
  * ```
  */
@@ -170,6 +172,8 @@ export class Herd {
    * @example
    * ```ts
    * // in a worker made by any library
+   * import { workerData } from 'node:worker_threads';
+   *
    * const herd = Herd.fromShared(workerData.herd);
    * ```
    */
@@ -298,6 +302,9 @@ export class Herd {
    * @returns how many leases were returned
    * @example
    * ```ts
+   * import { Worker } from 'node:worker_threads';
+   *
+   * const worker = new Worker(new URL('./work.js', import.meta.url), { workerData: { herd: herd.toShared() } });
    * const { threadId } = worker; // read now: -1 after 'exit'
    * worker.on('exit', () => herd.releaseThread(threadId));
    * ```
@@ -316,6 +323,8 @@ export class Herd {
    * @returns a function that stops watching it
    * @example
    * ```ts
+   * import { Worker } from 'node:worker_threads';
+   *
    * const worker = new Worker(new URL('./work.js', import.meta.url), { workerData: { herd: herd.toShared() } });
    * herd.releaseOnExit(worker);
    * ```
@@ -350,7 +359,9 @@ export class Herd {
    *
    * @example
    * ```ts
-   * new Worker(url, { workerData: { herd: herd.toShared() } });
+   * import { Worker } from 'node:worker_threads';
+   *
+   * new Worker(new URL('./work.js', import.meta.url), { workerData: { herd: herd.toShared() } });
    * ```
    */
   toShared(): SharedHerd {
