@@ -56,7 +56,7 @@ function checkEntry(program, checker, entry, findings) {
     const documented = declarations.some((node) => {
       const target = ts.isVariableDeclaration(node) ? node.parent.parent : node;
       const doc = docComment(target, target.getSourceFile().text);
-      return doc !== undefined && doc.includes('@example');
+      return doc?.includes('@example') === true;
     });
     if (!documented)
       findings.push(`${entry.specifier}: ${exported.getName()} has no doc comment with an @example`);

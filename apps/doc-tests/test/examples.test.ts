@@ -22,9 +22,14 @@ beforeAll(() => {
   rmSync(generated, { recursive: true, force: true });
   mkdirSync(generated, { recursive: true });
   const entries = entryExports(join(generated, 'exports.ts'));
-  examples.forEach((example, k) =>
-    writeFileSync(fileOf(k), exampleModule(example, entries, root, generated)),
-  );
+  // The lines the module puts before the example's code (its `where` and its imports), so a
+  // diagnostic names the line of the example as the reader counts it (1 is its first line).
+  const headerLines = new Map<string, number>();
+  examples.forEach((example, k) => {
+    const text = exampleModule(example, entries, root, generated);
+    writeFileSync(fileOf(k), text);
+    headerLines.set(fileOf(k), text.slice(0, text.indexOf(example.code)).split('\n').length - 1);
+  });
   const files = [...examples.map((_, k) => fileOf(k)), join(here, '..', 'src', 'prelude.d.ts')];
   const program = ts.createProgram(files, {
     target: ts.ScriptTarget.ES2022,
@@ -51,7 +56,8 @@ beforeAll(() => {
   for (const diagnostic of ts.getPreEmitDiagnostics(program)) {
     const file = diagnostic.file?.fileName ?? '(global)';
     const { line } = diagnostic.file?.getLineAndCharacterOfPosition(diagnostic.start ?? 0) ?? { line: 0 };
-    const text = `line ${line - 1}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`;
+    const where = line + 1 - (headerLines.get(file) ?? 0);
+    const text = `line ${where}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`;
     diagnostics.set(file, [...(diagnostics.get(file) ?? []), text]);
   }
 });
