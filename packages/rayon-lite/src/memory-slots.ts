@@ -31,8 +31,11 @@ export interface MemoryLease {
   release(): void;
 }
 
-/** The views of every slot of `buffer`, made once: a call in a slot uses its first pieces and regions. */
-function slotViews(buffer: SharedArrayBuffer): JobMemory[] {
+/**
+ * The views of every slot of `buffer`, made once (by the pool, and by each of its workers): a call
+ * in a slot uses its first pieces and regions.
+ */
+export function slotViews(buffer: SharedArrayBuffer): JobMemory[] {
   return Array.from({ length: SLOT_COUNT }, (_, slot) =>
     jobMemory(SLOT_PIECES, SLOT_REGIONS, buffer, slot * SLOT_BYTES),
   );
@@ -64,22 +67,4 @@ export class MemorySlots {
       },
     };
   }
-}
-
-let workerSlots: SharedArrayBuffer | undefined;
-let workerViews: JobMemory[] = [];
-
-/** The worker side: the memory a job message points to (a slot's views are made once). */
-export function memoryOf(
-  ref: MemoryRef,
-  pieces: number,
-  regions: number,
-  slots: SharedArrayBuffer,
-): JobMemory {
-  if (ref.memory !== null) return jobMemory(pieces, regions, ref.memory);
-  if (workerSlots !== slots) {
-    workerSlots = slots;
-    workerViews = slotViews(slots);
-  }
-  return workerViews[ref.slot]!;
 }

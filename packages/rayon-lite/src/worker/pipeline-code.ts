@@ -19,7 +19,7 @@
  * a map's result is checked only off the number path.
  */
 import type { TaskWire } from '@herd/scope/runtime';
-import type { IterJob, SourceWire, TerminalWire } from './protocol.js';
+import type { IterJob, SourceWire, TerminalWire } from '../protocol.js';
 import { sortPhaseCode } from './sort-code.js';
 
 /** A callback of the pipeline, and the stage it is blamed on when it throws. */
