@@ -9,8 +9,6 @@ import { AbortError, ItemError, JoinError, PoolClosedError, ThreadError } from '
 import { type JobMemory, stopJob } from './job-memory.js';
 import type { MemoryLease } from './memory-slots.js';
 import type { FailureWire, Job } from './protocol.js';
-import type { ThreadPool } from './thread-pool.js';
-import { workersOf } from './thread-pool.js';
 import type { Death, Outcome, WorkerSet } from './worker-set.js';
 
 /**
@@ -43,8 +41,8 @@ export function signalOf(options: CallOptions | undefined, where: string): Abort
 }
 
 /** Rejects at once when the pool is closed or the signal already fired. */
-export function checkCanStart(pool: ThreadPool, signal: AbortSignal | undefined): void {
-  if (workersOf(pool).closed) throw new PoolClosedError();
+export function checkCanStart(workers: WorkerSet, signal: AbortSignal | undefined): void {
+  if (workers.closed) throw new PoolClosedError();
   if (signal?.aborted) throw abortError(signal);
 }
 
@@ -55,23 +53,23 @@ export interface CallResults {
 }
 
 /**
- * Runs one call: leases its shared memory (and says where it is in `job`), posts `job` to
- * `workerCount` workers of `pool`, waits until its pieces are done, and hands the results to
- * `assemble` — synchronously, since the memory goes back to the pool right after.
+ * Runs one call: gives `job` its id, leases its shared memory (and says where it is in `job`),
+ * posts `job` to `workerCount` of `workers`, waits until its pieces are done, and hands the
+ * results to `assemble` — synchronously, since the memory goes back to the pool right after.
  *
  * @returns what `assemble` returns
  * @throws the call's error, once every worker that took part is done with the job
  */
 export async function execute<R>(
-  pool: ThreadPool,
+  workers: WorkerSet,
   job: Job,
   workerCount: number,
   crossings: Crossing[],
   signal: AbortSignal | undefined,
   assemble: (results: CallResults) => R,
 ): Promise<R> {
-  checkCanStart(pool, signal);
-  const workers = workersOf(pool);
+  checkCanStart(workers, signal);
+  job.id = nextJobId();
   const lease = workers.leaseMemory(job.pieces, job.regions);
   job.memory = lease.ref.memory;
   job.slot = lease.ref.slot;
@@ -84,6 +82,17 @@ export async function execute<R>(
   } finally {
     hold.letGo();
   }
+}
+
+let lastJobId = 0;
+
+/**
+ * The id of a new call, unique across pools and call kinds: a pool finds the call a worker's
+ * help request or an abort is about by it.
+ */
+function nextJobId(): number {
+  lastJobId = (lastJobId + 1) % Number.MAX_SAFE_INTEGER;
+  return lastJobId;
 }
 
 /** A call's memory, released when both the call's assembly and its last worker let go of it. */

@@ -9,7 +9,7 @@ import { Range } from './range.js';
 import { toSharedView } from './shared-view.js';
 import { encodeSource, type Source } from './source.js';
 import type { Task } from './task.js';
-import type { ThreadPool } from './thread-pool.js';
+import type { WorkerSet } from './worker-set.js';
 
 type Fn = (...args: any[]) => any;
 export type AnyTask = Task<Fn>;
@@ -62,13 +62,19 @@ export type TerminalSpec =
 
 /** Everything a `ParIter` describes; adapters copy it with one change. */
 export interface Plan {
-  readonly pool: ThreadPool | undefined;
+  /** The pool's workers; undefined for the default pool, started by the first terminal. */
+  readonly workers: WorkerSet | undefined;
   readonly source: Source;
   readonly stages: readonly StageSpec[];
   readonly context: { readonly value: unknown } | null;
   /** Bounds on a piece, in items of the pipeline's indexed part (chunks, after `chunks`). */
   readonly minLen: number;
   readonly maxLen: number;
+}
+
+/** The plan of `par(source)`: no stage yet, no context, pieces of any length. */
+export function planOver(source: Source, workers: WorkerSet | undefined): Plan {
+  return { workers, source, stages: [], context: null, minLen: 1, maxLen: Number.POSITIVE_INFINITY };
 }
 
 /** The stages that lose an item's position (rayon's non-indexed adapters). */
