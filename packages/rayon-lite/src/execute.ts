@@ -1,8 +1,6 @@
-/**
- * The main-thread side of one call: post the job, stop it on abort, wait until every worker that
- * took part has replied (so no piece is still running), then report the first error or the
- * results.
- */
+// The main-thread side of one call: post the job, stop it on abort, wait until every worker that
+// took part has replied (so no piece is still running), then report the first error or the
+// results.
 import { type Crossing, decodeError } from '@herd/scope/runtime';
 import { show } from '@herd/shared';
 import { AbortError, ItemError, JoinError, PoolClosedError, ThreadError } from './errors.js';

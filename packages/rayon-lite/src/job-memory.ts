@@ -1,24 +1,22 @@
-/**
- * The shared memory of one call: the stop flag, where each region's pieces are handed out, and
- * one result slot per piece, so numeric results travel without structured clone.
- *
- * ```
- * Int32 words
- * [0] STOP       1 once the call must stop: an error, an abort, a short-circuit result
- * [1] FOUND      any/all/findAny/positionAny: 1 once the deciding item was found (compareExchange: one winner)
- *                findFirst/findLast/positionFirst: the rank of the best piece with a match (0: none)
- * [2] NEXT_HOME  the next region a worker joining the call starts in (Atomics.add)
- * [3] unused
- * [4 .. 4+regions)      region r: its next piece to hand out (Atomics.add); the region ends where
- *                       region r+1 begins (pieces.ts), so a piece number past it means "none left"
- * then [pieces]         piece state: EMPTY | SHARED | POSTED
- * then, 8-aligned, Float64 [pieces]  piece value: the piece's number (sum, min, …) or its item
- *                                    count when a collect wrote its numbers to the output
- * ```
- *
- * Both sides use it: the calling thread readies it (`startCall`) and reads the results; workers
- * claim pieces (worker/piece-claims.ts) and write results.
- */
+// The shared memory of one call: the stop flag, where each region's pieces are handed out, and
+// one result slot per piece, so numeric results travel without structured clone.
+//
+// ```
+// Int32 words
+// [0] STOP       1 once the call must stop: an error, an abort, a short-circuit result
+// [1] FOUND      any/all/findAny/positionAny: 1 once the deciding item was found (compareExchange: one winner)
+//                findFirst/findLast/positionFirst: the rank of the best piece with a match (0: none)
+// [2] NEXT_HOME  the next region a worker joining the call starts in (Atomics.add)
+// [3] unused
+// [4 .. 4+regions)      region r: its next piece to hand out (Atomics.add); the region ends where
+//                       region r+1 begins (pieces.ts), so a piece number past it means "none left"
+// then [pieces]         piece state: EMPTY | SHARED | POSTED
+// then, 8-aligned, Float64 [pieces]  piece value: the piece's number (sum, min, …) or its item
+//                                    count when a collect wrote its numbers to the output
+// ```
+//
+// Both sides use it: the calling thread readies it (`startCall`) and reads the results; workers
+// claim pieces (worker/piece-claims.ts) and write results.
 import { pieceStart } from './pieces.js';
 
 export const STOP = 0;

@@ -1,7 +1,5 @@
-/**
- * One `join(a, b)` call as a job: pieces 0 and 1 are `a` and `b`, run by up to two workers; each
- * result comes back through the call's shared memory when it is a number, else in the reply.
- */
+// One `join(a, b)` call as a job: pieces 0 and 1 are `a` and `b`, run by up to two workers; each
+// result comes back through the call's shared memory when it is a number, else in the reply.
 import { type Crossing, encodeTask, encodeValues, type TaskWire } from '@herd/scope/runtime';
 import { checkContext } from './check-context.js';
 import { type CallOptions, execute, signalOf } from './execute.js';

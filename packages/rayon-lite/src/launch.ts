@@ -1,8 +1,6 @@
-/**
- * Runs a plan with a terminal: checks, cuts the pipeline's items into pieces, encodes the job,
- * and hands the per-piece results to the terminal's assembly. Every `ParIter` terminal and each
- * phase of `parSort` is one launch.
- */
+// Runs a plan with a terminal: checks, cuts the pipeline's items into pieces, encodes the job,
+// and hands the per-piece results to the terminal's assembly. Every `ParIter` terminal and each
+// phase of `parSort` is one launch.
 import { type Crossing, encodeValues } from '@herd/scope/runtime';
 import type { PieceResults } from './assemble.js';
 import { type CallOptions, checkCanStart, execute, signalOf } from './execute.js';

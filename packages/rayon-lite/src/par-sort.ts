@@ -1,10 +1,8 @@
-/**
- * Sorting a typed array in parallel, as rayon's `par_sort`: the array is cut into runs that the
- * workers sort at once (TypedArray#sort: native code when there is no comparator), then pairs of
- * sorted runs are merged, round after round, each merge cut into segments that workers write
- * independently (worker/sort-code.ts). Runs and merges go back and forth between the array and a shared
- * scratch array; the number of runs is chosen so that the last merge writes the array.
- */
+// Sorting a typed array in parallel, as rayon's `par_sort`: the array is cut into runs that the
+// workers sort at once (TypedArray#sort: native code when there is no comparator), then pairs of
+// sorted runs are merged, round after round, each merge cut into segments that workers write
+// independently (worker/sort-code.ts). Runs and merges go back and forth between the array and a shared
+// scratch array; the number of runs is chosen so that the last merge writes the array.
 
 import { isTypedArray, show } from '@herd/shared';
 import { localFunction } from './assemble.js';

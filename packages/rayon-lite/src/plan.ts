@@ -1,7 +1,5 @@
-/**
- * What a `ParIter` describes — source, stages, context, piece bounds — and how its callbacks are
- * encoded for the workers when a terminal runs it.
- */
+// What a `ParIter` describes — source, stages, context, piece bounds — and how its callbacks are
+// encoded for the workers when a terminal runs it.
 import { encodeTask, type TaskWire } from '@herd/scope/runtime';
 import { isTypedArray } from '@herd/shared';
 import type { StageWire, TerminalWire } from './protocol.js';

@@ -1,7 +1,5 @@
-/**
- * Which workers a call runs on. A `ThreadPool` is the façade users hold; the internals need only
- * the `WorkerSet` behind it, found here, so they never import the façade (which builds on them).
- */
+// Which workers a call runs on. A `ThreadPool` is the façade users hold; the internals need only
+// the `WorkerSet` behind it, found here, so they never import the façade (which builds on them).
 import { show } from '@herd/shared';
 import { defaultThreadCount, WorkerSet } from './worker-set.js';
 

@@ -1,7 +1,5 @@
-/**
- * The messages between a pool and its workers. One `IterJob` or `JoinJob` goes to each worker
- * taking part in a call; each answers with one `JobReply` when it has no more pieces to claim.
- */
+// The messages between a pool and its workers. One `IterJob` or `JoinJob` goes to each worker
+// taking part in a call; each answers with one `JobReply` when it has no more pieces to claim.
 import type { ErrorWire, TaskWire } from '@herd/scope/runtime';
 import type { MemoryRef } from './memory-slots.js';
 import type { SharedView } from './shared-view.js';

@@ -1,9 +1,7 @@
-/**
- * Compiles the source of a pipeline's piece runner (pipeline-code.ts) once per worker and
- * pipeline, and gives it what it reads per call — the loaded callbacks, the source, the context,
- * and the functions through which a piece hands its result back. Inline code keeps a stage's value and the terminal's accumulator in registers and
- * lets V8 inline the user's callbacks; a chain of closures costs ~15 ns an item instead.
- */
+// Compiles the source of a pipeline's piece runner (pipeline-code.ts) once per worker and
+// pipeline, and gives it what it reads per call — the loaded callbacks, the source, the context,
+// and the functions through which a piece hands its result back. Inline code keeps a stage's value and the terminal's accumulator in registers and
+// lets V8 inline the user's callbacks; a chain of closures costs ~15 ns an item instead.
 import type { TaskWire } from '@herd/scope/runtime';
 import { show } from '@herd/shared';
 import { FOUND, type JobMemory, POSTED, SHARED, stopJob } from '../job-memory.js';

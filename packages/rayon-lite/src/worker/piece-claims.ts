@@ -1,8 +1,6 @@
-/**
- * How a worker takes the pieces of a call (the regions and fronts of job-memory.ts): owners and
- * thieves alike take a region's next piece with one `Atomics.add`, so a piece is never handed out
- * twice nor lost.
- */
+// How a worker takes the pieces of a call (the regions and fronts of job-memory.ts): owners and
+// thieves alike take a region's next piece with one `Atomics.add`, so a piece is never handed out
+// twice nor lost.
 import { type JobMemory, NEXT_HOME } from '../job-memory.js';
 import { pieceStart } from '../pieces.js';
 

@@ -1,11 +1,9 @@
-/**
- * The worker entry of a pool's threads (dist/worker.js): they serve scope tasks like any runtime
- * thread, and the pool's calls. A thread runs the calls posted to it one after another, in arrival
- * order, so it never holds the state (herd leases, mapInit states) of two calls at once.
- *
- * With one call, a worker revives the context, loads the callbacks (cached across calls), then
- * claims pieces from the shared counters until none is left or the call stops.
- */
+// The worker entry of a pool's threads (dist/worker.js): they serve scope tasks like any runtime
+// thread, and the pool's calls. A thread runs the calls posted to it one after another, in arrival
+// order, so it never holds the state (herd leases, mapInit states) of two calls at once.
+//
+// With one call, a worker revives the context, loads the callbacks (cached across calls), then
+// claims pieces from the shared counters until none is left or the call stops.
 import { encodeError, explainError, loadTask, reviveValues, serveThread } from '@herd/scope/runtime';
 import { type JobMemory, jobMemory, POSTED, SHARED, STOP, stopJob } from '../job-memory.js';
 import { type MemoryRef, slotViews } from '../memory-slots.js';
