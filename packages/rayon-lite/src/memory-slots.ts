@@ -1,7 +1,8 @@
 // Job memories of a pool, carved from one SharedArrayBuffer that every worker received when it
 // started. A call then posts a slot number instead of a new SharedArrayBuffer: posting a SAB and
 // collecting it afterwards costs more than a tiny call's whole work. Calls with more pieces than
-// a slot holds, or that find every slot taken, get a buffer of their own.
+// a slot holds, or that find every slot taken, get a buffer of their own. The pool leases slots
+// (`MemorySlots`); both sides map them (`slotViews`).
 //
 // ```
 // buffer: [ slot 0 | slot 1 | … | slot SLOT_COUNT-1 ], each SLOT_BYTES, laid out by jobMemory()

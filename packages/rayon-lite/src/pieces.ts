@@ -3,6 +3,7 @@
 // grouped into one region of consecutive pieces per thread. Each worker starts at the front of a
 // region of its own, so a short-circuiting call (`findAny`, `any`, `all`) looks at every part of
 // the source from the start, and takes pieces from the other regions once its own is done.
+// The pool cuts (`splitIntoPieces`); both sides find where a piece starts (`pieceStart`).
 
 /**
  * How many pieces a worker thread gets by default. More pieces balance uneven work better (a

@@ -1,5 +1,6 @@
 // The messages between a pool and its workers. One `IterJob` or `JoinJob` goes to each worker
 // taking part in a call; each answers with one `JobReply` when it has no more pieces to claim.
+// Both sides use it (the pool and src/worker/).
 import type { ErrorWire, TaskWire } from '@herd/scope/runtime';
 import type { MemoryRef } from './memory-slots.js';
 import type { SharedView } from './shared-view.js';

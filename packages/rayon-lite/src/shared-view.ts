@@ -1,7 +1,7 @@
 // A typed array over shared memory as it travels in a job: its buffer and where it lies, remade
 // into a view in the worker. Node 20 posts a view of a SharedArrayBuffer of 4 GiB or more as a
 // view of length 0 (so a source or output of 2^29 numbers arrived empty); the buffer itself
-// arrives whole.
+// arrives whole. The pool takes views apart (`toSharedView`), workers remake them.
 
 type TypedArray = Exclude<ArrayBufferView, DataView> & ArrayLike<unknown>;
 

@@ -1,3 +1,5 @@
+// Callbacks as users pass them: checked on the calling thread; both sides refuse one that returns
+// a Promise (`isThenable`, `notSyncError`).
 import type { ModuleTask } from '@herd/scope';
 import { show } from '@herd/shared';
 

@@ -1,6 +1,7 @@
-// The package's modules import one another without a cycle, and the package's entry reaches no
-// worker-only module. Type-only imports count too: a cycle of types is still two modules that
-// cannot be understood one without the other.
+// The package's modules import one another without a cycle, and its two sides stay apart: the
+// package entry reaches no worker-only module (src/worker/), and the worker entry reaches, besides
+// those, only the modules both sides use. Type-only imports count too: a cycle of types is still
+// two modules that cannot be understood one without the other.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,16 @@ import { describe, expect, it } from 'vitest';
 const src = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
 
 type Graph = Map<string, string[]>;
+
+/** The modules both sides use: what a job and its memory look like, and helpers of both. */
+const BOTH_SIDES = [
+  'job-memory.ts',
+  'memory-slots.ts',
+  'pieces.ts',
+  'protocol.ts',
+  'shared-view.ts',
+  'task.ts',
+];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -108,5 +119,13 @@ describe('the modules of @herd/rayon-lite', () => {
   it('should keep worker-only code (src/worker/) out of what the package entry reaches', () => {
     const fromEntry = [...reachable(graph, 'index.ts')];
     expect(fromEntry.filter((module) => module.startsWith('worker/'))).toEqual([]);
+  });
+
+  it('should keep main-thread code out of what the worker entry reaches', () => {
+    const fromWorker = [...reachable(graph, 'worker/worker.ts')];
+    const mainThread = fromWorker.filter(
+      (module) => !module.startsWith('worker/') && !BOTH_SIDES.includes(module),
+    );
+    expect(mainThread).toEqual([]);
   });
 });
