@@ -22,7 +22,12 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-/** How long workers get to notice an abort before the ones still busy with the call are terminated. */
+/**
+ * How long workers get to notice an abort before the ones still busy with the call are terminated.
+ * A running piece looks at the stop flag after every ~0.05 ms of work (worker/worker.ts), so a
+ * worker that is not stuck inside one callback stops far sooner, even on a busy machine; one that
+ * is stuck is ended after this, and replaced, so the call's promise settles.
+ */
 const ABORT_GRACE_MS = 500;
 
 /** Checks a terminal's options at once; returns the signal, if any. */
@@ -120,7 +125,7 @@ async function run(
     ((): void => {
       aborted = true;
       stopJob(control);
-      // A piece notices the stop between items; one stuck in a callback is ended by force.
+      // A piece notices the stop between blocks of items; one stuck in a callback is ended by force.
       terminator = setTimeout(() => workers.terminateJob(job.id), ABORT_GRACE_MS);
       (terminator as { unref?: () => void }).unref?.();
     });

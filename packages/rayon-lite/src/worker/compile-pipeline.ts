@@ -96,6 +96,7 @@ export function compilePipeline(
   const foundBest = (piece: number, value: unknown): void => {
     keep(piece, value);
     const mine = rank(piece);
+    // Not a wait: a retry while another piece raises FOUND between our load and our exchange.
     for (;;) {
       const best = Atomics.load(control, FOUND);
       if (best >= mine || Atomics.compareExchange(control, FOUND, best, mine) === best) return;

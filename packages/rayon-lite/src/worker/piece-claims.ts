@@ -39,6 +39,8 @@ export class PieceClaims {
       if (piece < this.#ends[this.#home]!) return piece;
       this.#home = -1;
     }
+    // Not a wait: a retry when other workers took the chosen region's last pieces between the
+    // look and the add; it ends once every region is empty.
     for (;;) {
       let best = -1;
       let most = 0;
