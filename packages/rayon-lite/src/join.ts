@@ -9,7 +9,9 @@ import type { ThreadPool } from './thread-pool.js';
  *
  * @example
  * ```ts
- * await join(() => 1, () => 2, undefined, { pool, signal: AbortSignal.timeout(5000) });
+ * const pool = new ThreadPool({ numThreads: 2 });
+ * await join(() => 1, () => 2, undefined, { pool, signal: AbortSignal.timeout(5000) }); // [1, 2]
+ * await pool.close();
  * ```
  */
 export interface JoinOptions extends CallOptions {

@@ -44,7 +44,10 @@ export type SortableArray =
  *
  * @example
  * ```ts
+ * const pool = new ThreadPool({ numThreads: 2 });
+ * const values = Float64Array.from({ length: 100_000 }, () => Math.random());
  * await parSort(values, undefined, { pool, signal: AbortSignal.timeout(10_000) });
+ * await pool.close();
  * ```
  */
 export interface SortOptions {
@@ -84,7 +87,7 @@ const SEGMENTS_PER_THREAD = 4;
  * const values = new Float64Array(new SharedArrayBuffer(8 * 10_000_000));
  * for (let i = 0; i < values.length; i++) values[i] = Math.random();
  * await parSort(values); // sorted in place by the workers
- * await parSort(points, (a, b) => b - a); // descending
+ * await parSort(values, (a, b) => b - a); // descending
  * ```
  */
 export async function parSort<A extends SortableArray>(

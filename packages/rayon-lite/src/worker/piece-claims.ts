@@ -6,15 +6,8 @@ import { pieceStart } from '../pieces.js';
 
 /**
  * One worker's claims on a call's pieces: first from the front of its home region (the next one
- * no other worker started in), then from whichever region has the most pieces left.
- *
- * @example
- * ```ts
- * const memory = jobMemory(16, 2);
- * startCall(memory, 16, 2);
- * const claims = new PieceClaims(memory, 16, 2);
- * for (let p = claims.next(); p >= 0; p = claims.next()) console.log(p); // 0, 1, …, 15
- * ```
+ * no other worker started in), then from whichever region has the most pieces left:
+ * `for (let p = claims.next(); p >= 0; p = claims.next()) runPiece(p)`.
  */
 export class PieceClaims {
   readonly #fronts: Int32Array;
