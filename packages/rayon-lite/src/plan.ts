@@ -1,7 +1,7 @@
 // What a `ParIter` describes — source, stages, context, piece bounds — and how its callbacks are
 // encoded for the workers when a terminal runs it.
 import { encodeTask, type TaskWire } from '@herd/scope/runtime';
-import { isTypedArray } from '@herd/shared';
+import { isTypedArray, type TypedArray } from '@herd/shared';
 import type { StageWire, TerminalWire } from './protocol.js';
 import { Range } from './range.js';
 import { toSharedView } from './shared-view.js';
@@ -11,7 +11,6 @@ import type { WorkerSet } from './worker-set.js';
 
 type Fn = (...args: any[]) => any;
 export type AnyTask = Task<Fn>;
-type TypedArray = Exclude<ArrayBufferView, DataView> & ArrayLike<unknown>;
 
 export type StageSpec =
   | { op: 'map' | 'filter' | 'filterMap' | 'flatMap'; f: AnyTask }
@@ -137,8 +136,7 @@ export function encodeStages(plan: Plan): { units: number; unitPer: number; stag
 
 function prefix(source: Source, length: number): Source {
   if (source instanceof Range) return new Range(source.start, source.start + length);
-  if (isTypedArray(source))
-    return (source as TypedArray & { subarray(a: number, b: number): TypedArray }).subarray(0, length);
+  if (isTypedArray(source)) return source.subarray(0, length);
   return Array.prototype.slice.call(source, 0, length);
 }
 
