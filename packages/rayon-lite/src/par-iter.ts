@@ -40,9 +40,14 @@ import { checkTask, isTask, isThenable, notSyncError, type Task } from './task.j
 export class ParIter<T, C = undefined> {
   readonly #plan: Plan;
 
-  /** @internal Use `par()`. */
-  constructor(plan: Plan) {
+  // Private, so the declarations show that users do not make one: `par()` and `pool.par()` do.
+  private constructor(plan: Plan) {
     this.#plan = plan;
+  }
+
+  /** @internal The iterator that runs `plan`. */
+  static of(plan: Plan): ParIter<any, any> {
+    return new ParIter(plan);
   }
 
   /**

@@ -42,5 +42,5 @@ export function par(source: Source, options: ParOptions = {}): ParIter<any> {
   }
   // Without a pool, the default pool is started by the first terminal, not here.
   const workers = options.pool === undefined ? undefined : workersOf(options.pool, 'par');
-  return new ParIter(planOver(source, workers));
+  return ParIter.of(planOver(source, workers));
 }

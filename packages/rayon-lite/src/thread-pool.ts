@@ -103,7 +103,7 @@ export class ThreadPool {
   par<T>(source: ArrayLike<T>): ParIter<T>;
   par(source: Range | ArrayLike<unknown>): ParIter<any> {
     checkSource(source);
-    return new ParIter(planOver(source, this.#workers));
+    return ParIter.of(planOver(source, this.#workers));
   }
 
   /**
