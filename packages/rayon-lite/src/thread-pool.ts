@@ -43,8 +43,8 @@ const MAX_THREADS = 1024;
 /**
  * A set of warm worker threads that parallel iterators and `join` run on. Its workers never keep
  * the process alive on their own: they are unref'd while idle and ref'd while a call is pending,
- * so an awaited call always finishes. `par()` and `join()` without a pool use a default pool of
- * `os.availableParallelism()` threads, made at first use.
+ * so an awaited call always finishes. `par()`, `join()` and `parSort()` without a pool use a
+ * default pool of `os.availableParallelism()` threads, made at first use.
  *
  * @example
  * ```ts
@@ -58,6 +58,7 @@ export class ThreadPool {
   /** How many worker threads the pool keeps. */
   readonly numThreads: number;
 
+  // The threads themselves: calls run on them, and pool-workers.ts finds them from this façade.
   readonly #workers: WorkerSet;
 
   /**
