@@ -5,6 +5,6 @@ export default defineConfig(
   platformBuilds({
     entry: { index: 'src/index.ts' },
     types: { index: 'src/index.ts' },
-    worker: 'src/worker.ts',
+    worker: 'src/worker/worker.ts',
   }),
 );

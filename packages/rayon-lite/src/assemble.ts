@@ -1,9 +1,7 @@
-/**
- * Puts the per-piece results back together in piece order, so the answer is the one a
- * sequential run would give (for `reduce`, given an associative `op`). Results that combine with
- * the user's callback (`reduce`, `minBy`, …) are combined on the calling thread, with the errors
- * a worker would have given.
- */
+// Puts the per-piece results back together in piece order, so the answer is the one a
+// sequential run would give (for `reduce`, given an associative `op`). Results that combine with
+// the user's callback (`reduce`, `minBy`, …) are combined on the calling thread, with the errors
+// a worker would have given.
 import { encodeTask, loadTask } from '@herd/scope/runtime';
 import { ItemError } from './errors.js';
 import { FOUND, type JobMemory, POSTED, SHARED } from './job-memory.js';

@@ -1,9 +1,7 @@
-/**
- * Refuses what cannot be a pool call's context. A channel end (`Sender`, `Receiver`) moves into
- * exactly one thread — each copy believes it is the only sender or receiver of its kind — while a
- * pool call revives its context in every worker that takes part: the call would hang, or deliver
- * values twice.
- */
+// Refuses what cannot be a pool call's context. A channel end (`Sender`, `Receiver`) moves into
+// exactly one thread — each copy believes it is the only sender or receiver of its kind — while a
+// pool call revives its context in every worker that takes part: the call would hang, or deliver
+// values twice.
 import { Receiver, Sender } from '@herd/scope';
 
 /**

@@ -1,16 +1,12 @@
-/**
- * The main-thread side of one call: post the job, stop it on abort, wait until every worker that
- * took part has replied (so no piece is still running), then report the first error or the
- * results.
- */
+// The main-thread side of one call: post the job, stop it on abort, wait until every worker that
+// took part has replied (so no piece is still running), then report the first error or the
+// results.
 import { type Crossing, decodeError } from '@herd/scope/runtime';
 import { show } from '@herd/shared';
 import { AbortError, ItemError, JoinError, PoolClosedError, ThreadError } from './errors.js';
 import { type JobMemory, stopJob } from './job-memory.js';
 import type { MemoryLease } from './memory-slots.js';
 import type { FailureWire, Job } from './protocol.js';
-import type { ThreadPool } from './thread-pool.js';
-import { workersOf } from './thread-pool.js';
 import type { Death, Outcome, WorkerSet } from './worker-set.js';
 
 /**
@@ -26,7 +22,12 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-/** How long workers get to notice an abort before the ones still busy with the call are terminated. */
+/**
+ * How long workers get to notice an abort before the ones still busy with the call are terminated.
+ * A running piece looks at the stop flag after every ~0.05 ms of work (worker/worker.ts), so a
+ * worker that is not stuck inside one callback stops far sooner, even on a busy machine; one that
+ * is stuck is ended after this, and replaced, so the call's promise settles.
+ */
 const ABORT_GRACE_MS = 500;
 
 /** Checks a terminal's options at once; returns the signal, if any. */
@@ -43,8 +44,8 @@ export function signalOf(options: CallOptions | undefined, where: string): Abort
 }
 
 /** Rejects at once when the pool is closed or the signal already fired. */
-export function checkCanStart(pool: ThreadPool, signal: AbortSignal | undefined): void {
-  if (workersOf(pool).closed) throw new PoolClosedError();
+export function checkCanStart(workers: WorkerSet, signal: AbortSignal | undefined): void {
+  if (workers.closed) throw new PoolClosedError();
   if (signal?.aborted) throw abortError(signal);
 }
 
@@ -55,23 +56,23 @@ export interface CallResults {
 }
 
 /**
- * Runs one call: leases its shared memory (and says where it is in `job`), posts `job` to
- * `workerCount` workers of `pool`, waits until its pieces are done, and hands the results to
- * `assemble` — synchronously, since the memory goes back to the pool right after.
+ * Runs one call: gives `job` its id, leases its shared memory (and says where it is in `job`),
+ * posts `job` to `workerCount` of `workers`, waits until its pieces are done, and hands the
+ * results to `assemble` — synchronously, since the memory goes back to the pool right after.
  *
  * @returns what `assemble` returns
  * @throws the call's error, once every worker that took part is done with the job
  */
 export async function execute<R>(
-  pool: ThreadPool,
+  workers: WorkerSet,
   job: Job,
   workerCount: number,
   crossings: Crossing[],
   signal: AbortSignal | undefined,
   assemble: (results: CallResults) => R,
 ): Promise<R> {
-  checkCanStart(pool, signal);
-  const workers = workersOf(pool);
+  checkCanStart(workers, signal);
+  job.id = nextJobId();
   const lease = workers.leaseMemory(job.pieces, job.regions);
   job.memory = lease.ref.memory;
   job.slot = lease.ref.slot;
@@ -84,6 +85,17 @@ export async function execute<R>(
   } finally {
     hold.letGo();
   }
+}
+
+let lastJobId = 0;
+
+/**
+ * The id of a new call, unique across pools and call kinds: a pool finds the call a worker's
+ * help request or an abort is about by it.
+ */
+function nextJobId(): number {
+  lastJobId = (lastJobId + 1) % Number.MAX_SAFE_INTEGER;
+  return lastJobId;
 }
 
 /** A call's memory, released when both the call's assembly and its last worker let go of it. */
@@ -113,7 +125,7 @@ async function run(
     ((): void => {
       aborted = true;
       stopJob(control);
-      // A piece notices the stop between items; one stuck in a callback is ended by force.
+      // A piece notices the stop between blocks of items; one stuck in a callback is ended by force.
       terminator = setTimeout(() => workers.terminateJob(job.id), ABORT_GRACE_MS);
       (terminator as { unref?: () => void }).unref?.();
     });

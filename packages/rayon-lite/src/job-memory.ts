@@ -1,24 +1,22 @@
-/**
- * The shared memory of one call: the stop flag, where each region's pieces are handed out, and
- * one result slot per piece, so numeric results travel without structured clone.
- *
- * ```
- * Int32 words
- * [0] STOP       1 once the call must stop: an error, an abort, a short-circuit result
- * [1] FOUND      any/all/findAny/positionAny: 1 once the deciding item was found (compareExchange: one winner)
- *                findFirst/findLast/positionFirst: the rank of the best piece with a match (0: none)
- * [2] NEXT_HOME  the next region a worker joining the call starts in (Atomics.add)
- * [3] unused
- * [4 .. 4+regions)      region r: its next piece to hand out (Atomics.add); the region ends where
- *                       region r+1 begins (pieces.ts), so a piece number past it means "none left"
- * then [pieces]         piece state: EMPTY | SHARED | POSTED
- * then, 8-aligned, Float64 [pieces]  piece value: the piece's number (sum, min, …) or its item
- *                                    count when a collect wrote its numbers to the output
- * ```
- *
- * Owners and thieves alike take a region's pieces with one `Atomics.add`, so a piece is never
- * handed out twice nor lost.
- */
+// The shared memory of one call: the stop flag, where each region's pieces are handed out, and
+// one result slot per piece, so numeric results travel without structured clone.
+//
+// ```
+// Int32 words
+// [0] STOP       1 once the call must stop: an error, an abort, a short-circuit result
+// [1] FOUND      any/all/findAny/positionAny: 1 once the deciding item was found (compareExchange: one winner)
+//                findFirst/findLast/positionFirst: the rank of the best piece with a match (0: none)
+// [2] NEXT_HOME  the next region a worker joining the call starts in (Atomics.add)
+// [3] unused
+// [4 .. 4+regions)      region r: its next piece to hand out (Atomics.add); the region ends where
+//                       region r+1 begins (pieces.ts), so a piece number past it means "none left"
+// then [pieces]         piece state: EMPTY | SHARED | POSTED
+// then, 8-aligned, Float64 [pieces]  piece value: the piece's number (sum, min, …) or its item
+//                                    count when a collect wrote its numbers to the output
+// ```
+//
+// Both sides use it: the calling thread readies it (`startCall`) and reads the results; workers
+// claim pieces (worker/piece-claims.ts) and write results.
 import { pieceStart } from './pieces.js';
 
 export const STOP = 0;
@@ -97,62 +95,4 @@ export function startCall(memory: JobMemory, pieces: number, regions: number): v
   control.fill(0);
   states.fill(0, 0, pieces);
   for (let r = 0; r < regions; r++) fronts[r] = pieceStart(r, pieces, regions);
-}
-
-/**
- * One worker's claims on a call's pieces: first from the front of its home region (the next one
- * no other worker started in), then from whichever region has the most pieces left.
- *
- * @example
- * ```ts
- * const claims = new PieceClaims(memory, pieces, regions);
- * for (let p = claims.next(); p >= 0; p = claims.next()) runPiece(p);
- * ```
- */
-export class PieceClaims {
-  readonly #fronts: Int32Array;
-  readonly #ends: number[];
-  readonly #regions: number;
-  #home: number;
-
-  constructor(memory: JobMemory, pieces: number, regions: number) {
-    this.#fronts = memory.fronts;
-    this.#regions = regions;
-    this.#ends = [];
-    for (let r = 0; r < regions; r++) this.#ends.push(pieceStart(r + 1, pieces, regions));
-    const home = Atomics.add(memory.control, NEXT_HOME, 1);
-    this.#home = home < regions ? home : -1;
-  }
-
-  /** The next piece this worker runs, or -1 when every piece was handed out. */
-  next(): number {
-    const fronts = this.#fronts;
-    if (this.#home >= 0) {
-      const piece = Atomics.add(fronts, this.#home, 1);
-      if (piece < this.#ends[this.#home]!) return piece;
-      this.#home = -1;
-    }
-    for (;;) {
-      let best = -1;
-      let most = 0;
-      for (let r = 0; r < this.#regions; r++) {
-        const left = this.#ends[r]! - Atomics.load(fronts, r);
-        if (left > most) {
-          most = left;
-          best = r;
-        }
-      }
-      if (best < 0) return -1;
-      const piece = Atomics.add(fronts, best, 1);
-      if (piece < this.#ends[best]!) return piece;
-    }
-  }
-
-  /** Whether some piece was not handed out yet. */
-  anyLeft(): boolean {
-    for (let r = 0; r < this.#regions; r++) {
-      if (Atomics.load(this.#fronts, r) < this.#ends[r]!) return true;
-    }
-    return false;
-  }
 }

@@ -1,19 +1,17 @@
-import { type Crossing, encodeTask, encodeValues, type TaskWire } from '@herd/scope/runtime';
-import { show } from '@herd/shared';
-import { checkContext } from './check-context.js';
-import { defaultPool } from './default-pool.js';
-import { type CallOptions, execute, signalOf } from './execute.js';
-import { POSTED, SHARED } from './job-memory.js';
-import type { JoinJob } from './protocol.js';
-import { checkTask, type Task } from './task.js';
-import { ThreadPool } from './thread-pool.js';
+import type { CallOptions } from './execute.js';
+import { runJoin } from './join-job.js';
+import { workersFor } from './pool-workers.js';
+import type { Task } from './task.js';
+import type { ThreadPool } from './thread-pool.js';
 
 /**
  * Options of `join()`.
  *
  * @example
  * ```ts
- * await join(() => 1, () => 2, undefined, { pool, signal: AbortSignal.timeout(5000) });
+ * const pool = new ThreadPool({ numThreads: 2 });
+ * await join(() => 1, () => 2, undefined, { pool, signal: AbortSignal.timeout(5000) }); // [1, 2]
+ * await pool.close();
  * ```
  */
 export interface JoinOptions extends CallOptions {
@@ -43,40 +41,11 @@ export interface JoinOptions extends CallOptions {
  * ); // [500, 500]
  * ```
  */
-export async function join<A, B, C = undefined>(
+export function join<A, B, C = undefined>(
   a: Task<(ctx: C) => A | Promise<A>>,
   b: Task<(ctx: C) => B | Promise<B>>,
   ctx?: C,
   options: JoinOptions = {},
 ): Promise<[A, B]> {
-  checkTask(a, 'join(a)');
-  checkTask(b, 'join(b)');
-  checkContext(ctx, 'join(ctx)');
-  const signal = signalOf(options, 'join');
-  const pool = options.pool ?? defaultPool();
-  if (!(pool instanceof ThreadPool)) {
-    throw new TypeError(`join: options.pool must be a ThreadPool, got ${show(pool)}`);
-  }
-  let context: unknown[] | null = null;
-  let crossings: Crossing[] = [];
-  if (ctx !== undefined) ({ wire: context, crossings } = encodeValues([ctx]));
-  const tasks: [TaskWire, TaskWire] = [encodeTask(a, 'join(a)'), encodeTask(b, 'join(b)')];
-  const id = nextJoinId();
-  const regions = Math.min(2, pool.numThreads);
-  const job: JoinJob = { type: 'join', id, pieces: 2, regions, tasks, context, memory: null, slot: -1 };
-  return execute(pool, job, regions, crossings, signal, ({ memory, posted }) => {
-    const side = (k: number): unknown => {
-      const state = Atomics.load(memory.states, k);
-      if (state === SHARED) return memory.values[k];
-      return state === POSTED ? posted.get(k) : undefined;
-    };
-    return [side(0) as A, side(1) as B];
-  });
-}
-
-/** Join ids count down from -1 so they never meet the iterators' positive ids. */
-let lastJoinId = 0;
-function nextJoinId(): number {
-  lastJoinId = lastJoinId <= Number.MIN_SAFE_INTEGER + 1 ? -1 : lastJoinId - 1;
-  return lastJoinId;
+  return runJoin(a, b, ctx, options, () => workersFor(options.pool, 'join'));
 }

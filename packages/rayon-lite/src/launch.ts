@@ -1,14 +1,12 @@
-/**
- * Runs a plan with a terminal: checks, cuts the pipeline's items into pieces, encodes the job,
- * and hands the per-piece results to the terminal's assembly. Every `ParIter` terminal and each
- * phase of `parSort` is one launch.
- */
+// Runs a plan with a terminal: checks, cuts the pipeline's items into pieces, encodes the job,
+// and hands the per-piece results to the terminal's assembly. Every `ParIter` terminal and each
+// phase of `parSort` is one launch.
 import { type Crossing, encodeValues } from '@herd/scope/runtime';
 import type { PieceResults } from './assemble.js';
-import { defaultPool } from './default-pool.js';
 import { type CallOptions, checkCanStart, execute, signalOf } from './execute.js';
 import { splitIntoPieces } from './pieces.js';
 import { encodeStages, encodeTerminal, type Plan, type TerminalSpec } from './plan.js';
+import { defaultWorkers } from './pool-workers.js';
 import type { IterJob } from './protocol.js';
 import { encodeSource } from './source.js';
 
@@ -33,10 +31,10 @@ export async function launch<R>(
   assemble: (done: Finished) => R,
 ): Promise<R | undefined> {
   const signal = signalOf(options, where);
-  const pool = plan.pool ?? defaultPool();
-  checkCanStart(pool, signal);
+  const workers = plan.workers ?? defaultWorkers();
+  checkCanStart(workers, signal);
   const { units, unitPer, stages } = encodeStages(plan);
-  const split = splitIntoPieces(units, pool.numThreads, plan);
+  const split = splitIntoPieces(units, workers.size, plan);
   if (split.pieces === 0) return undefined;
 
   // Without flatMap a piece yields at most one item per unit, so numbers fit in place.
@@ -50,21 +48,21 @@ export async function launch<R>(
   if (plan.context !== null) ({ wire: context, crossings } = encodeValues([plan.context.value]));
   const job: IterJob = {
     type: 'iter',
-    id: nextJobId(),
+    // `execute` gives the job its id and its shared memory.
+    id: 0,
     source: encodeSource(plan.source),
     length: units,
     pieces: split.pieces,
     regions: split.regions,
     stages,
     terminal: encodeTerminal(terminal, output),
-    helpable: pool.numThreads > 1 && split.pieces > 1,
+    helpable: workers.size > 1 && split.pieces > 1,
     context,
-    // Where the call's shared memory is: `execute` leases it.
     memory: null,
     slot: -1,
   };
   return execute(
-    pool,
+    workers,
     job,
     // One worker starts; it asks the others to join once the call proves longer than a moment.
     1,
@@ -73,12 +71,4 @@ export async function launch<R>(
     ({ memory, posted }) =>
       assemble({ results: { memory, posted, pieces: split.pieces, units, unitPer }, output }),
   );
-}
-
-let lastJobId = 0;
-
-/** Job ids are unique across pools, so a reply can never be taken for another call's. */
-function nextJobId(): number {
-  lastJobId = (lastJobId + 1) % Number.MAX_SAFE_INTEGER;
-  return lastJobId;
 }

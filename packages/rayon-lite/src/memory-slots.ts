@@ -1,13 +1,12 @@
-/**
- * Job memories of a pool, carved from one SharedArrayBuffer that every worker received when it
- * started. A call then posts a slot number instead of a new SharedArrayBuffer: posting a SAB and
- * collecting it afterwards costs more than a tiny call's whole work. Calls with more pieces than
- * a slot holds, or that find every slot taken, get a buffer of their own.
- *
- * ```
- * buffer: [ slot 0 | slot 1 | … | slot SLOT_COUNT-1 ], each SLOT_BYTES, laid out by jobMemory()
- * ```
- */
+// Job memories of a pool, carved from one SharedArrayBuffer that every worker received when it
+// started. A call then posts a slot number instead of a new SharedArrayBuffer: posting a SAB and
+// collecting it afterwards costs more than a tiny call's whole work. Calls with more pieces than
+// a slot holds, or that find every slot taken, get a buffer of their own. The pool leases slots
+// (`MemorySlots`); both sides map them (`slotViews`).
+//
+// ```
+// buffer: [ slot 0 | slot 1 | … | slot SLOT_COUNT-1 ], each SLOT_BYTES, laid out by jobMemory()
+// ```
 import { type JobMemory, jobMemory, jobMemoryBytes, startCall } from './job-memory.js';
 
 /** Pieces and regions a slot holds: the default split makes 8 pieces a thread, so 32 threads. */
@@ -31,8 +30,11 @@ export interface MemoryLease {
   release(): void;
 }
 
-/** The views of every slot of `buffer`, made once: a call in a slot uses its first pieces and regions. */
-function slotViews(buffer: SharedArrayBuffer): JobMemory[] {
+/**
+ * The views of every slot of `buffer`, made once (by the pool, and by each of its workers): a call
+ * in a slot uses its first pieces and regions.
+ */
+export function slotViews(buffer: SharedArrayBuffer): JobMemory[] {
   return Array.from({ length: SLOT_COUNT }, (_, slot) =>
     jobMemory(SLOT_PIECES, SLOT_REGIONS, buffer, slot * SLOT_BYTES),
   );
@@ -64,22 +66,4 @@ export class MemorySlots {
       },
     };
   }
-}
-
-let workerSlots: SharedArrayBuffer | undefined;
-let workerViews: JobMemory[] = [];
-
-/** The worker side: the memory a job message points to (a slot's views are made once). */
-export function memoryOf(
-  ref: MemoryRef,
-  pieces: number,
-  regions: number,
-  slots: SharedArrayBuffer,
-): JobMemory {
-  if (ref.memory !== null) return jobMemory(pieces, regions, ref.memory);
-  if (workerSlots !== slots) {
-    workerSlots = slots;
-    workerViews = slotViews(slots);
-  }
-  return workerViews[ref.slot]!;
 }

@@ -40,9 +40,14 @@ import { checkTask, isTask, isThenable, notSyncError, type Task } from './task.j
 export class ParIter<T, C = undefined> {
   readonly #plan: Plan;
 
-  /** @internal Use `par()`. */
-  constructor(plan: Plan) {
+  // Private, so the declarations show that users do not make one: `par()` and `pool.par()` do.
+  private constructor(plan: Plan) {
     this.#plan = plan;
+  }
+
+  /** @internal The iterator that runs `plan`. */
+  static of(plan: Plan): ParIter<any, any> {
+    return new ParIter(plan);
   }
 
   /**
@@ -157,7 +162,9 @@ export class ParIter<T, C = undefined> {
    * @example
    * ```ts
    * await par([1, 2, 3]).zip(['a', 'b']).collect(); // [[1, 'a'], [2, 'b']]
-   * await par(xs).zip(ys).map(([x, y]) => x * y).sum(); // dot product
+   * const xs = new Float64Array([1, 2, 3]);
+   * const ys = new Float64Array([4, 5, 6]);
+   * await par(xs).zip(ys).map(([x, y]) => x * y).sum(); // 32, the dot product
    * ```
    */
   zip(other: Range): ParIter<[T, number], C>;
@@ -186,7 +193,8 @@ export class ParIter<T, C = undefined> {
    * @example
    * ```ts
    * await par(range(0, 5)).chunks(2).collect(); // [[0, 1], [2, 3], [4]]
-   * await par(sharedFloats).chunks(1024).map((view) => view.reduce((a, b) => a + b, 0)).collect();
+   * const sharedFloats = new Float64Array(new SharedArrayBuffer(8 * 4096)).fill(0.5);
+   * await par(sharedFloats).chunks(1024).map((view) => view.reduce((a, b) => a + b, 0)).collect(); // [512, 512, 512, 512]
    * ```
    */
   chunks(size: number): ParIter<T[], C> {
@@ -216,6 +224,7 @@ export class ParIter<T, C = undefined> {
    * @example
    * ```ts
    * // Count words without a shared map: one map per piece, merged at the end.
+   * const words = ['to', 'be', 'or', 'not', 'to', 'be'];
    * const counts = await par(words)
    *   .fold(() => new Map(), (m, w) => m.set(w, (m.get(w) ?? 0) + 1))
    *   .reduce(() => new Map(), (a, b) => { for (const [w, n] of b) a.set(w, (a.get(w) ?? 0) + n); return a; });
@@ -251,7 +260,12 @@ export class ParIter<T, C = undefined> {
    * @throws RangeError when `n` is not an integer >= 0 (or Infinity)
    * @example
    * ```ts
-   * await par(range(0, 100)).withMaxLen(1).forEach((i) => slowWork(i));
+   * // Item i costs i times as much as item 1: pieces of one item keep every thread busy to the end.
+   * await par(range(0, 100)).withMaxLen(1).map((i) => {
+   *   let x = 0;
+   *   for (let k = 0; k < i * 10_000; k++) x += Math.sqrt(k);
+   *   return x;
+   * }).sum();
    * ```
    */
   withMaxLen(n: number): ParIter<T, C> {
@@ -278,7 +292,11 @@ export class ParIter<T, C = undefined> {
    *
    * @example
    * ```ts
-   * await par(names).with({ herd }).forEachInit(({ herd }) => herd.get(), (bump, name) => { bump.allocStr(name); });
+   * const names = ['Ada', 'Grace', 'Edsger'];
+   * const ptrs = new Uint32Array(new SharedArrayBuffer(4 * names.length));
+   * await par(names).enumerate().with({ herd, ptrs })
+   *   .forEachInit(({ herd }) => herd.get(), (bump, [i, name], { ptrs }) => { ptrs[i] = bump.allocStr(name); });
+   * herd.memory.str(ptrs[1]!); // 'Grace'
    * ```
    */
   async forEachInit<S>(
@@ -445,7 +463,8 @@ export class ParIter<T, C = undefined> {
    *
    * @example
    * ```ts
-   * await par(people).minBy((a, b) => a.age - b.age);
+   * const people = [{ name: 'Ada', age: 36 }, { name: 'Alan', age: 41 }, { name: 'Grace', age: 36 }];
+   * await par(people).minBy((a, b) => a.age - b.age); // Ada, the first of the youngest
    * ```
    */
   async minBy(compare: Task<(a: T, b: T, ctx: C) => number>, options?: CallOptions): Promise<T | undefined> {
@@ -458,7 +477,8 @@ export class ParIter<T, C = undefined> {
    *
    * @example
    * ```ts
-   * await par(words).maxBy((a, b) => a.length - b.length); // the last of the longest words
+   * const words = ['par', 'iter', 'join'];
+   * await par(words).maxBy((a, b) => a.length - b.length); // 'join', the last of the longest words
    * ```
    */
   async maxBy(compare: Task<(a: T, b: T, ctx: C) => number>, options?: CallOptions): Promise<T | undefined> {
@@ -471,7 +491,8 @@ export class ParIter<T, C = undefined> {
    *
    * @example
    * ```ts
-   * await par(points).minByKey((p) => Math.hypot(p.x, p.y)); // the point nearest the origin
+   * const points = [{ x: 3, y: 4 }, { x: 1, y: 1 }, { x: -1, y: 1 }];
+   * await par(points).minByKey((p) => Math.hypot(p.x, p.y)); // { x: 1, y: 1 }, the first nearest the origin
    * ```
    */
   async minByKey<K>(key: Task<(item: T, ctx: C) => K>, options?: CallOptions): Promise<T | undefined> {
@@ -488,7 +509,8 @@ export class ParIter<T, C = undefined> {
    *
    * @example
    * ```ts
-   * await par(files).maxByKey((f) => f.size); // the last of the largest files
+   * const files = [{ name: 'a.txt', size: 10 }, { name: 'b.txt', size: 30 }, { name: 'c.txt', size: 30 }];
+   * await par(files).maxByKey((f) => f.size); // c.txt, the last of the largest files
    * ```
    */
   async maxByKey<K>(key: Task<(item: T, ctx: C) => K>, options?: CallOptions): Promise<T | undefined> {
@@ -583,7 +605,8 @@ export class ParIter<T, C = undefined> {
    * @throws TypeError (a rejection) when a filter, filterMap, flatMap or fold comes before it
    * @example
    * ```ts
-   * await par(bytes).positionAny((b) => b === 0x0a); // the index of some newline
+   * const bytes = new TextEncoder().encode('one\ntwo\n');
+   * await par(bytes).positionAny((b) => b === 0x0a); // 3 or 7: the index of some newline
    * ```
    */
   async positionAny(

@@ -1,22 +1,21 @@
-/**
- * Sorting a typed array in parallel, as rayon's `par_sort`: the array is cut into runs that the
- * workers sort at once (TypedArray#sort: native code when there is no comparator), then pairs of
- * sorted runs are merged, round after round, each merge cut into segments that workers write
- * independently (sort-code.ts). Runs and merges go back and forth between the array and a shared
- * scratch array; the number of runs is chosen so that the last merge writes the array.
- */
+// Sorting a typed array in parallel, as rayon's `par_sort`: the array is cut into runs that the
+// workers sort at once (TypedArray#sort: native code when there is no comparator), then pairs of
+// sorted runs are merged, round after round, each merge cut into segments that workers write
+// independently (worker/sort-code.ts). Runs and merges go back and forth between the array and a shared
+// scratch array; the number of runs is chosen so that the last merge writes the array.
 
 import { isTypedArray, show } from '@herd/shared';
 import { localFunction } from './assemble.js';
-import { defaultPool } from './default-pool.js';
 import { ItemError } from './errors.js';
 import { checkCanStart, signalOf } from './execute.js';
 import { launch } from './launch.js';
 import type { AnyTask, TerminalSpec } from './plan.js';
+import { workersFor } from './pool-workers.js';
 import { Range } from './range.js';
 import { builtInConstructor } from './shared-view.js';
 import { checkTask, isThenable, notSyncError, type Task } from './task.js';
-import { ThreadPool } from './thread-pool.js';
+import type { ThreadPool } from './thread-pool.js';
+import type { WorkerSet } from './worker-set.js';
 
 /**
  * A typed array `parSort` sorts: any kind, over a SharedArrayBuffer (sorted in place by the
@@ -45,7 +44,10 @@ export type SortableArray =
  *
  * @example
  * ```ts
+ * const pool = new ThreadPool({ numThreads: 2 });
+ * const values = Float64Array.from({ length: 100_000 }, () => Math.random());
  * await parSort(values, undefined, { pool, signal: AbortSignal.timeout(10_000) });
+ * await pool.close();
  * ```
  */
 export interface SortOptions {
@@ -85,7 +87,7 @@ const SEGMENTS_PER_THREAD = 4;
  * const values = new Float64Array(new SharedArrayBuffer(8 * 10_000_000));
  * for (let i = 0; i < values.length; i++) values[i] = Math.random();
  * await parSort(values); // sorted in place by the workers
- * await parSort(points, (a, b) => b - a); // descending
+ * await parSort(values, (a, b) => b - a); // descending
  * ```
  */
 export async function parSort<A extends SortableArray>(
@@ -126,11 +128,8 @@ async function sort<A extends SortableArray>(
   }
   if (compare !== undefined) checkTask(compare, `${where}(compare)`);
   const signal = signalOf(options, where);
-  const pool = options?.pool ?? defaultPool();
-  if (!(pool instanceof ThreadPool)) {
-    throw new TypeError(`${where}: options.pool must be a ThreadPool, got ${show(pool)}`);
-  }
-  checkCanStart(pool, signal);
+  const workers = workersFor(options?.pool, where);
+  checkCanStart(workers, signal);
   const n = array.length;
   if (n < 2) return array;
   if (n <= SEQUENTIAL_MAX) {
@@ -144,7 +143,7 @@ async function sort<A extends SortableArray>(
   const scratch = new Ctor(new SharedArrayBuffer(array.byteLength));
   // The result ends in `target`: the array itself, or a shared copy of it.
   const target = shared ? data : new Ctor(new SharedArrayBuffer(array.byteLength));
-  const runs = runCount(n, pool.numThreads);
+  const runs = runCount(n, workers.size);
   const rounds = Math.ceil(Math.log2(runs));
   const runLength = Math.ceil(n / runs);
   // Runs are sorted in scratch when the rounds are odd, so the last round writes `target`; in
@@ -158,23 +157,23 @@ async function sort<A extends SortableArray>(
   } else if (into === target) {
     into = scratch;
   }
-  const poolOptions = { pool, signal };
+  const call = { workers, signal };
   await phase(
     { op: 'sortRuns', from: copy, to: into, runLength, compare: compare ?? null },
     runs,
-    poolOptions,
+    call,
     where,
   );
   let from = into;
   for (let width = runLength; width < n; width *= 2) {
     const to = from === scratch ? target : scratch;
     const pairs = Math.ceil(Math.ceil(n / width) / 2);
-    const parts = Math.max(1, Math.ceil((pool.numThreads * SEGMENTS_PER_THREAD) / pairs));
+    const parts = Math.max(1, Math.ceil((workers.size * SEGMENTS_PER_THREAD) / pairs));
     try {
       await phase(
         { op: 'mergeRuns', from, to, width, parts, compare: compare ?? null },
         pairs * parts,
-        poolOptions,
+        call,
         where,
       );
     } catch (error) {
@@ -203,12 +202,12 @@ function runCount(n: number, threads: number): number {
 async function phase(
   terminal: TerminalSpec,
   items: number,
-  options: { pool: ThreadPool; signal: AbortSignal | undefined },
+  call: { workers: WorkerSet; signal: AbortSignal | undefined },
   where: string,
 ): Promise<void> {
   await launch(
     {
-      pool: options.pool,
+      workers: call.workers,
       source: new Range(0, items),
       stages: [],
       context: null,
@@ -216,7 +215,7 @@ async function phase(
       maxLen: 1,
     },
     terminal,
-    { signal: options.signal },
+    { signal: call.signal },
     where,
     () => undefined,
   );

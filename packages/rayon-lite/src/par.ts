@@ -1,9 +1,10 @@
 import { show } from '@herd/shared';
-import type { ParIter as ParIterType } from './par-iter.js';
 import { ParIter } from './par-iter.js';
+import { planOver } from './plan.js';
+import { workersOf } from './pool-workers.js';
 import type { Range } from './range.js';
 import { checkSource, type Source } from './source.js';
-import { ThreadPool } from './thread-pool.js';
+import type { ThreadPool } from './thread-pool.js';
 
 /**
  * Options of `par()`.
@@ -32,23 +33,14 @@ export interface ParOptions {
  * await par(new Float64Array(new SharedArrayBuffer(8 * 1024))).max();
  * ```
  */
-export function par(source: Range, options?: ParOptions): ParIterType<number>;
-export function par<T>(source: ArrayLike<T>, options?: ParOptions): ParIterType<T>;
-export function par(source: Source, options: ParOptions = {}): ParIterType<any> {
+export function par(source: Range, options?: ParOptions): ParIter<number>;
+export function par<T>(source: ArrayLike<T>, options?: ParOptions): ParIter<T>;
+export function par(source: Source, options: ParOptions = {}): ParIter<any> {
   checkSource(source);
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`par: options must be an object, got ${show(options)}`);
   }
-  const pool = options.pool;
-  if (pool !== undefined && !(pool instanceof ThreadPool)) {
-    throw new TypeError(`par: options.pool must be a ThreadPool, got ${show(pool)}`);
-  }
-  return new ParIter({
-    pool,
-    source,
-    stages: [],
-    context: null,
-    minLen: 1,
-    maxLen: Number.POSITIVE_INFINITY,
-  });
+  // Without a pool, the default pool is started by the first terminal, not here.
+  const workers = options.pool === undefined ? undefined : workersOf(options.pool, 'par');
+  return ParIter.of(planOver(source, workers));
 }

@@ -1,10 +1,9 @@
-/**
- * How a source is cut for the workers, as rayon cuts it: into pieces of near-equal length (no two
- * differ by more than one item, so none is shorter than `withMinLen` unless the whole input is),
- * grouped into one region of consecutive pieces per thread. Each worker starts at the front of a
- * region of its own, so a short-circuiting call (`findAny`, `any`, `all`) looks at every part of
- * the source from the start, and takes pieces from the other regions once its own is done.
- */
+// How a source is cut for the workers, as rayon cuts it: into pieces of near-equal length (no two
+// differ by more than one item, so none is shorter than `withMinLen` unless the whole input is),
+// grouped into one region of consecutive pieces per thread. Each worker starts at the front of a
+// region of its own, so a short-circuiting call (`findAny`, `any`, `all`) looks at every part of
+// the source from the start, and takes pieces from the other regions once its own is done.
+// The pool cuts (`splitIntoPieces`); both sides find where a piece starts (`pieceStart`).
 
 /**
  * How many pieces a worker thread gets by default. More pieces balance uneven work better (a

@@ -1,19 +1,16 @@
-/**
- * What a `ParIter` describes — source, stages, context, piece bounds — and how its callbacks are
- * encoded for the workers when a terminal runs it.
- */
+// What a `ParIter` describes — source, stages, context, piece bounds — and how its callbacks are
+// encoded for the workers when a terminal runs it.
 import { encodeTask, type TaskWire } from '@herd/scope/runtime';
-import { isTypedArray } from '@herd/shared';
+import { isTypedArray, type TypedArray } from '@herd/shared';
 import type { StageWire, TerminalWire } from './protocol.js';
 import { Range } from './range.js';
 import { toSharedView } from './shared-view.js';
 import { encodeSource, type Source } from './source.js';
 import type { Task } from './task.js';
-import type { ThreadPool } from './thread-pool.js';
+import type { WorkerSet } from './worker-set.js';
 
 type Fn = (...args: any[]) => any;
 export type AnyTask = Task<Fn>;
-type TypedArray = Exclude<ArrayBufferView, DataView> & ArrayLike<unknown>;
 
 export type StageSpec =
   | { op: 'map' | 'filter' | 'filterMap' | 'flatMap'; f: AnyTask }
@@ -62,13 +59,19 @@ export type TerminalSpec =
 
 /** Everything a `ParIter` describes; adapters copy it with one change. */
 export interface Plan {
-  readonly pool: ThreadPool | undefined;
+  /** The pool's workers; undefined for the default pool, started by the first terminal. */
+  readonly workers: WorkerSet | undefined;
   readonly source: Source;
   readonly stages: readonly StageSpec[];
   readonly context: { readonly value: unknown } | null;
   /** Bounds on a piece, in items of the pipeline's indexed part (chunks, after `chunks`). */
   readonly minLen: number;
   readonly maxLen: number;
+}
+
+/** The plan of `par(source)`: no stage yet, no context, pieces of any length. */
+export function planOver(source: Source, workers: WorkerSet | undefined): Plan {
+  return { workers, source, stages: [], context: null, minLen: 1, maxLen: Number.POSITIVE_INFINITY };
 }
 
 /** The stages that lose an item's position (rayon's non-indexed adapters). */
@@ -133,8 +136,7 @@ export function encodeStages(plan: Plan): { units: number; unitPer: number; stag
 
 function prefix(source: Source, length: number): Source {
   if (source instanceof Range) return new Range(source.start, source.start + length);
-  if (isTypedArray(source))
-    return (source as TypedArray & { subarray(a: number, b: number): TypedArray }).subarray(0, length);
+  if (isTypedArray(source)) return source.subarray(0, length);
   return Array.prototype.slice.call(source, 0, length);
 }
 

@@ -1,15 +1,14 @@
-/**
- * The messages between a pool and its workers. One `IterJob` or `JoinJob` goes to each worker
- * taking part in a call; each answers with one `JobReply` when it has no more pieces to claim.
- */
+// The messages between a pool and its workers. One `IterJob` or `JoinJob` goes to each worker
+// taking part in a call; each answers with one `JobReply` when it has no more pieces to claim.
+// Both sides use it (the pool and src/worker/).
 import type { ErrorWire, TaskWire } from '@herd/scope/runtime';
 import type { MemoryRef } from './memory-slots.js';
 import type { SharedView } from './shared-view.js';
 
-/** The job kind a pool's worker entry serves (worker.ts). */
+/** The job kind a pool's worker entry serves (worker/worker.ts). */
 export const CALL_KIND = 'rayon-lite/call';
 
-/** What a pool's threads start with: its job memories (memory-slots.ts). */
+/** What a pool's threads start with: its job memories (memory-slots.ts), one SharedArrayBuffer. */
 export interface PoolThreadData {
   slots: SharedArrayBuffer;
 }
@@ -81,7 +80,7 @@ export interface IterJob extends MemoryRef {
   regions: number;
   stages: StageWire[];
   terminal: TerminalWire;
-  /** Whether the worker may ask for the other workers' help (see run-job.ts). */
+  /** Whether the worker may ask for the other workers' help (see worker/worker.ts). */
   helpable: boolean;
   /** `[ctx]` encoded with `encodeValues`, or null without `with(ctx)`. */
   context: unknown[] | null;

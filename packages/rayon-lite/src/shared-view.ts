@@ -1,17 +1,15 @@
-/**
- * A typed array over shared memory as it travels in a job: its buffer and where it lies, remade
- * into a view in the worker. Node 20 posts a view of a SharedArrayBuffer of 4 GiB or more as a
- * view of length 0 (so a source or output of 2^29 numbers arrived empty); the buffer itself
- * arrives whole.
- */
+// A typed array over shared memory as it travels in a job: its buffer and where it lies, remade
+// into a view in the worker. Node 20 posts a view of a SharedArrayBuffer of 4 GiB or more as a
+// view of length 0 (so a source or output of 2^29 numbers arrived empty); the buffer itself
+// arrives whole. The pool takes views apart (`toSharedView`), workers remake them.
+import type { TypedArray } from '@herd/shared';
 
-type TypedArray = Exclude<ArrayBufferView, DataView> & ArrayLike<unknown>;
-
-type TypedArrayConstructor = new (
+/** A built-in typed array constructor; what it makes copies any array of its own kind (`set`). */
+type BuiltInConstructor = new (
   buffer: ArrayBufferLike,
   byteOffset?: number,
   length?: number,
-) => TypedArray & { set(a: ArrayLike<unknown>): void };
+) => TypedArray & { set(array: ArrayLike<unknown>): void };
 
 /** A typed array over shared memory, in parts. */
 export interface SharedView {
@@ -34,8 +32,8 @@ const typedArrayName = Object.getOwnPropertyDescriptor(
  * not take a buffer at all. Asked of the internal slot, so a subclass's own `Symbol.toStringTag`
  * or `constructor` cannot mislead it, and an array from another realm gets this realm's constructor.
  */
-export function builtInConstructor(array: TypedArray): TypedArrayConstructor {
-  return (globalThis as unknown as Record<string, TypedArrayConstructor>)[typedArrayName.call(array)]!;
+export function builtInConstructor(array: TypedArray): BuiltInConstructor {
+  return (globalThis as unknown as Record<string, BuiltInConstructor>)[typedArrayName.call(array)]!;
 }
 
 /** The parts of `array`, a typed array over a SharedArrayBuffer. */
@@ -50,6 +48,6 @@ export function toSharedView(array: TypedArray): SharedView {
 
 /** The view `toSharedView` took apart. */
 export function fromSharedView(view: SharedView): TypedArray {
-  const Ctor = (globalThis as unknown as Record<string, TypedArrayConstructor>)[view.kind]!;
+  const Ctor = (globalThis as unknown as Record<string, BuiltInConstructor>)[view.kind]!;
   return new Ctor(view.buffer, view.byteOffset, view.length);
 }

@@ -1,9 +1,7 @@
-/**
- * How a source reaches the workers. A range is two numbers; a typed array over a
- * SharedArrayBuffer is read in place; any other typed array, and a long array of numbers, is
- * copied once into shared memory (one memcpy or one pass, instead of one structured clone per
- * worker); other arrays are cloned to each worker taking part.
- */
+// How a source reaches the workers. A range is two numbers; a typed array over a
+// SharedArrayBuffer is read in place; any other typed array, and a long array of numbers, is
+// copied once into shared memory (one memcpy or one pass, instead of one structured clone per
+// worker); other arrays are cloned to each worker taking part.
 import { isTypedArray, show } from '@herd/shared';
 import type { SourceWire } from './protocol.js';
 import { Range } from './range.js';

@@ -1,28 +1,18 @@
+// Callbacks as users pass them: checked on the calling thread; both sides refuse one that returns
+// a Promise (`isThenable`, `notSyncError`).
+import type { ModuleTask } from '@herd/scope';
 import { show } from '@herd/shared';
 
 /**
- * A function exported by a module, for callbacks that import other modules or call helpers: the
- * worker imports `module` (once) and calls its export `name`.
- *
- * @example
- * ```ts
- * const square: ModuleTask = { module: new URL('./square.js', import.meta.url), name: 'square' };
- * await par([1, 2, 3]).map(square).collect(); // [1, 4, 9]
- * ```
- */
-export interface ModuleTask {
-  /** URL (file:// or a bare specifier) of the module. */
-  module: string | URL;
-  /** The export to call, e.g. `'square'` or `'math.square'`. */
-  name: string;
-}
-
-/**
- * A callback: a self-contained function (shipped as source text) or a module task.
+ * A callback: a self-contained function (shipped as source text) or a module task
+ * (`ModuleTask` of `@herd/scope`: the worker imports `module` once and calls its export `name`),
+ * for callbacks that import other modules or call helpers.
  *
  * @example
  * ```ts
  * const double: Task<(x: number) => number> = (x) => x * 2;
+ * const square: Task<(x: number) => number> = { module: new URL('./square.js', import.meta.url), name: 'square' };
+ * await par([1, 2, 3]).map(double).map(square).collect(); // [4, 16, 36]
  * ```
  */
 export type Task<F extends (...args: any[]) => unknown> = F | ModuleTask;

@@ -1,10 +1,12 @@
 import type { SHARE_ENV } from 'node:worker_threads';
 import { show } from '@herd/shared';
 import type { CallOptions } from './execute.js';
-import { join } from './join.js';
-import { par } from './par.js';
-import type { ParIter } from './par-iter.js';
+import { runJoin } from './join-job.js';
+import { ParIter } from './par-iter.js';
+import { planOver } from './plan.js';
+import { attachWorkers } from './pool-workers.js';
 import type { Range } from './range.js';
+import { checkSource } from './source.js';
 import type { Task } from './task.js';
 import { defaultThreadCount, WorkerSet } from './worker-set.js';
 
@@ -38,18 +40,11 @@ export interface ThreadPoolOptions {
 /** Most threads a pool may have: far past any machine's parallelism, short of exhausting memory. */
 const MAX_THREADS = 1024;
 
-const workerSets = new WeakMap<ThreadPool, WorkerSet>();
-
-/** The workers behind a pool (internal: not re-exported). */
-export function workersOf(pool: ThreadPool): WorkerSet {
-  return workerSets.get(pool)!;
-}
-
 /**
  * A set of warm worker threads that parallel iterators and `join` run on. Its workers never keep
  * the process alive on their own: they are unref'd while idle and ref'd while a call is pending,
- * so an awaited call always finishes. `par()` and `join()` without a pool use a default pool of
- * `os.availableParallelism()` threads, made at first use.
+ * so an awaited call always finishes. `par()`, `join()` and `parSort()` without a pool use a
+ * default pool of `os.availableParallelism()` threads, made at first use.
  *
  * @example
  * ```ts
@@ -62,6 +57,9 @@ export function workersOf(pool: ThreadPool): WorkerSet {
 export class ThreadPool {
   /** How many worker threads the pool keeps. */
   readonly numThreads: number;
+
+  // The threads themselves: calls run on them, and pool-workers.ts finds them from this façade.
+  readonly #workers: WorkerSet;
 
   /**
    * Starts the pool's workers.
@@ -90,7 +88,8 @@ export class ThreadPool {
       throw new TypeError(`ThreadPool: options.env must be an object or SHARE_ENV, got ${show(env)}`);
     }
     this.numThreads = numThreads;
-    workerSets.set(this, new WorkerSet(numThreads, { execArgv, env }));
+    this.#workers = new WorkerSet(numThreads, { execArgv, env });
+    attachWorkers(this, this.#workers);
   }
 
   /**
@@ -104,7 +103,8 @@ export class ThreadPool {
   par(source: Range): ParIter<number>;
   par<T>(source: ArrayLike<T>): ParIter<T>;
   par(source: Range | ArrayLike<unknown>): ParIter<any> {
-    return par(source as ArrayLike<unknown>, { pool: this });
+    checkSource(source);
+    return ParIter.of(planOver(source, this.#workers));
   }
 
   /**
@@ -121,7 +121,7 @@ export class ThreadPool {
     ctx?: C,
     options: CallOptions = {},
   ): Promise<[A, B]> {
-    return join(a, b, ctx, { ...options, pool: this });
+    return runJoin(a, b, ctx, { ...options }, () => this.#workers);
   }
 
   /**
@@ -133,6 +133,6 @@ export class ThreadPool {
    * ```
    */
   close(): Promise<void> {
-    return workersOf(this).close();
+    return this.#workers.close();
   }
 }

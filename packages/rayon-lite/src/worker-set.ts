@@ -1,9 +1,8 @@
-/**
- * The threads of one pool, as a client of the thread runtime (`@herd/scope/runtime`, which
- * starts, watches and stops them): which thread gets a call, how the others join it when it asks
- * for help, what a death or an abort does to the calls on a thread, and the pool's share of
- * shared memory.
- */
+// The threads of one pool, as a client of the thread runtime (`@herd/scope/runtime`, which
+// starts, watches and stops them): which thread gets a call, how the others join it when it asks
+// for help, what a death or an abort does to the calls on a thread, and the pool's share of
+// shared memory. This is the pool the internals run calls on; `ThreadPool` is the façade users
+// hold, and each one wraps a `WorkerSet` (pool-workers.ts finds it).
 import {
   type Crossing,
   type JobOutcome,
@@ -84,6 +83,11 @@ export class WorkerSet {
       served: false,
     }));
     for (const slot of this.#slots) this.#start(slot);
+  }
+
+  /** How many threads the pool keeps. */
+  get size(): number {
+    return this.#slots.length;
   }
 
   /** Shared memory for a call of `pieces` pieces in `regions` regions; release it once the call is over. */

@@ -138,7 +138,7 @@ describe('a worker that dies', () => {
   });
 });
 
-describe('bad input', () => {
+describe('argument checks', () => {
   it('should throw at once for a non-function callback, naming it', () => {
     expect(() => par([1]).map(42 as never)).toThrow(TypeError);
     expect(() => par([1]).map(42 as never)).toThrow(
@@ -189,7 +189,7 @@ describe('bad input', () => {
   });
 });
 
-describe('join errors', () => {
+describe('join', () => {
   it('should run both sides to the end and report a when both throw', async () => {
     const marks = new Int32Array(new SharedArrayBuffer(8));
     const error = (await pool
@@ -224,7 +224,7 @@ describe('join errors', () => {
   });
 });
 
-describe('abort', () => {
+describe('options.signal', () => {
   it('should reject with an AbortError and stop claiming pieces', async () => {
     const controller = new AbortController();
     const ran = new Int32Array(new SharedArrayBuffer(4));

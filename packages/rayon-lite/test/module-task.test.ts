@@ -38,7 +38,7 @@ describe('module tasks', () => {
   });
 });
 
-describe('context crossing', () => {
+describe('with(ctx)', () => {
   it('should cross once per worker per call, not once per piece', async () => {
     const counted = new CountedCrossable();
     const out = await pool

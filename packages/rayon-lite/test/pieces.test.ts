@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jobMemory, PieceClaims, startCall } from '../src/job-memory.js';
+import { jobMemory, startCall } from '../src/job-memory.js';
 import { pieceStart, splitIntoPieces } from '../src/pieces.js';
+import { PieceClaims } from '../src/worker/piece-claims.js';
 
 const unbounded = { minLen: 1, maxLen: Number.POSITIVE_INFINITY };
 

@@ -189,7 +189,7 @@ function makeSource(source: { kind: 'array' | 'range' | 'typed'; xs: number[]; s
   return pool.par(source.xs);
 }
 
-describe('parallel iterators', () => {
+describe('ParIter', () => {
   it('should give the results of the sequential Array equivalent for random pipelines', async () => {
     await fc.assert(
       fc.asyncProperty(

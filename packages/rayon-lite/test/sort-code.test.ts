@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { describePipeline, pipelineSource } from '../src/pipeline-code.js';
 import type { IterJob } from '../src/protocol.js';
 import { toSharedView } from '../src/shared-view.js';
+import { describePipeline, pipelineSource } from '../src/worker/pipeline-code.js';
 
 type Sortable = Float64Array | Float32Array | Int32Array | BigInt64Array;
 

@@ -1,29 +1,40 @@
-/**
- * What a worker does with one job: revive the context, load the callbacks (cached across calls),
- * then claim pieces from the shared counter until none is left or the call stops.
- */
-import { encodeError, explainError, loadTask, reviveValues, type TaskWire } from '@herd/scope/runtime';
-import { compilePipeline, orderedWires, StageFailure } from './compile-pipeline.js';
-import { type JobMemory, PieceClaims, POSTED, SHARED, STOP, stopJob } from './job-memory.js';
-import { memoryOf } from './memory-slots.js';
-import { pieceStart } from './pieces.js';
-import type { FailureWire, IterJob, Job, JobReply, JoinJob } from './protocol.js';
+// The worker entry of a pool's threads (dist/worker.js): they serve scope tasks like any runtime
+// thread, and the pool's calls. A thread runs the calls posted to it one after another, in arrival
+// order, so it never holds the state (herd leases, mapInit states) of two calls at once.
+//
+// With one call, a worker revives the context, loads the callbacks (cached across calls), then
+// claims pieces from the shared counters until none is left or the call stops.
+import { encodeError, explainError, loadTask, reviveValues, serveThread } from '@herd/scope/runtime';
+import { type JobMemory, jobMemory, POSTED, SHARED, STOP, stopJob } from '../job-memory.js';
+import { type MemoryRef, slotViews } from '../memory-slots.js';
+import { pieceStart } from '../pieces.js';
+import {
+  CALL_KIND,
+  type FailureWire,
+  type IterJob,
+  type Job,
+  type JobReply,
+  type JoinJob,
+  type PoolThreadData,
+} from '../protocol.js';
+import { compilePipeline, StageFailure } from './compile-pipeline.js';
+import { PieceClaims } from './piece-claims.js';
+import { describePipeline } from './pipeline-code.js';
+
+void serveThread({
+  [CALL_KIND]: (payload, job) =>
+    runJob(payload as Job, (job.data as PoolThreadData).slots, () => job.emit('help')),
+});
 
 type Fn = (...args: any[]) => any;
 
 /**
  * Runs one job to its end and returns the reply. Never throws: every failure is in the reply.
  *
- * @example
- * ```ts
- * parentPort.on('message', async (job) => parentPort.postMessage(await runJob(job, workerData.slots)));
- * ```
+ * @param slots - the pool's job memories (memory-slots.ts), which the thread received at its start
+ * @param askHelp - asks the pool to post the job to its other workers too
  */
-export async function runJob(
-  job: Job,
-  slots: SharedArrayBuffer,
-  askHelp: (id: number) => void,
-): Promise<JobReply> {
+async function runJob(job: Job, slots: SharedArrayBuffer, askHelp: () => void): Promise<JobReply> {
   const reply: JobReply = { type: 'done', id: job.id, ran: 0, posted: [], failures: [] };
   const memory = memoryOf(job, job.pieces, job.regions, slots);
   const control = memory.control;
@@ -41,13 +52,6 @@ export async function runJob(
     reply.failures.push({ stage: 'setup', index: -1, error: encodeError(error) });
   }
   return reply;
-}
-
-async function loadAll(wires: TaskWire[]): Promise<(wire: TaskWire) => Fn> {
-  const loaded = await Promise.all(wires.map((wire) => loadTask(wire)));
-  const byWire = new Map<TaskWire, Fn>();
-  for (let k = 0; k < wires.length; k++) byWire.set(wires[k]!, loaded[k] as Fn);
-  return (wire) => byWire.get(wire)!;
 }
 
 /**
@@ -73,7 +77,7 @@ async function runIterJob(
   claims: PieceClaims,
   ctx: unknown,
   reply: JobReply,
-  askHelp: (id: number) => void,
+  askHelp: () => void,
 ): Promise<void> {
   const control = memory.control;
   let helpAt = Number.POSITIVE_INFINITY;
@@ -82,7 +86,7 @@ async function runIterJob(
   const stopped = (now: number): boolean => {
     if (now >= helpAt) {
       helpAt = Number.POSITIVE_INFINITY;
-      if (claims.anyLeft()) askHelp(job.id);
+      if (claims.anyLeft()) askHelp();
     }
     return Atomics.load(control, STOP) !== 0;
   };
@@ -96,8 +100,11 @@ async function runIterJob(
     if (took > PACE_MS) return Math.max(1, Math.floor((span * PACE_MS) / took));
     return took < PACE_MS / 2 && span < MAX_SPAN ? span * 2 : span;
   };
-  const lookup = await loadAll(orderedWires(job));
-  const pipeline = compilePipeline(job, lookup, ctx, memory, reply.posted, checkpoint);
+  // The one walk over the job's stages and terminal: it numbers the callbacks, and the compiled
+  // code calls them by those numbers.
+  const pipeline = describePipeline(job);
+  const fns = (await Promise.all(pipeline.callbacks.map((callback) => loadTask(callback.wire)))) as Fn[];
+  const compiled = compilePipeline(job, pipeline, fns, ctx, memory, reply.posted, checkpoint);
   // The clock starts with the work, not with the set-up (reviving, loading, compiling).
   last = performance.now();
   if (job.helpable) helpAt = last + HELP_AFTER_MS;
@@ -107,7 +114,7 @@ async function runIterJob(
     if (piece < 0) return;
     reply.ran++;
     try {
-      pipeline.runPiece(piece);
+      compiled.runPiece(piece);
     } catch (error) {
       stopJob(control);
       reply.failures.push(failureWire(error, pieceStart(piece, job.length, job.pieces)));
@@ -157,4 +164,17 @@ function failureWire(error: unknown, fallbackIndex: number): FailureWire {
     return { stage: error.stage, index: error.index, error: encodeError(explained) };
   }
   return { stage: 'pipeline', index: fallbackIndex, error: encodeError(error) };
+}
+
+let workerSlots: SharedArrayBuffer | undefined;
+let workerViews: JobMemory[] = [];
+
+/** The memory a job message points to: a call's own buffer, or a slot (whose views are made once). */
+function memoryOf(ref: MemoryRef, pieces: number, regions: number, slots: SharedArrayBuffer): JobMemory {
+  if (ref.memory !== null) return jobMemory(pieces, regions, ref.memory);
+  if (workerSlots !== slots) {
+    workerSlots = slots;
+    workerViews = slotViews(slots);
+  }
+  return workerViews[ref.slot]!;
 }

@@ -1,17 +1,14 @@
-/**
- * The worker side of a parallel iterator: compiles the source of a pipeline's piece runner
- * (pipeline-code.ts) once per worker and pipeline, and gives it what it reads per call — the
- * loaded callbacks, the source, the context, and the functions through which a piece hands its
- * result back. Inline code keeps a stage's value and the terminal's accumulator in registers and
- * lets V8 inline the user's callbacks; a chain of closures costs ~15 ns an item instead.
- */
+// Compiles the source of a pipeline's piece runner (pipeline-code.ts) once per worker and
+// pipeline, and gives it what it reads per call — the loaded callbacks, the source, the context,
+// and the functions through which a piece hands its result back. Inline code keeps a stage's value and the terminal's accumulator in registers and
+// lets V8 inline the user's callbacks; a chain of closures costs ~15 ns an item instead.
 import type { TaskWire } from '@herd/scope/runtime';
 import { show } from '@herd/shared';
-import { FOUND, type JobMemory, POSTED, SHARED, stopJob } from './job-memory.js';
-import { describePipeline, type Pipeline, pipelineSource } from './pipeline-code.js';
-import type { IterJob, SourceWire } from './protocol.js';
-import { fromSharedView } from './shared-view.js';
-import { isThenable, notSyncError } from './task.js';
+import { FOUND, type JobMemory, POSTED, SHARED, stopJob } from '../job-memory.js';
+import type { IterJob, SourceWire } from '../protocol.js';
+import { fromSharedView } from '../shared-view.js';
+import { isThenable, notSyncError } from '../task.js';
+import { type Pipeline, pipelineSource } from './pipeline-code.js';
 
 type Fn = (...args: any[]) => any;
 
@@ -34,12 +31,9 @@ export const HALT: unique symbol = Symbol('halt');
 /**
  * The stage of a failure that is the call's rather than an item's — a callback of the wrong kind
  * (one that returned a Promise): the call rejects with the error itself, as it does when the
- * context does not revive (run-job.ts and execute.ts call these 'setup' failures).
+ * context does not revive (worker.ts and execute.ts call these 'setup' failures).
  */
 const CALL_FAILURE = 'setup';
-
-/** Looks up the function a task wire was loaded into. */
-export type TaskLookup = (wire: TaskWire) => Fn;
 
 /** A compiled pipeline: runs one piece, throwing a `StageFailure` when a callback throws. */
 export interface CompiledPipeline {
@@ -50,7 +44,7 @@ export interface CompiledPipeline {
  * Called by a running piece before each block of items (stop flag, help request): given the
  * block's length so far, returns the next one, or 0 when the call must stop. The call sits in an
  * outer loop over blocks — an Atomics.load inside the item loop cost ~9% on a heavy map — and the
- * checkpoint sizes the blocks by time (see run-job.ts), so a slow callback is checked after
+ * checkpoint sizes the blocks by time (see worker.ts), so a slow callback is checked after
  * every item or few, and a fast one every few thousand.
  */
 export type Checkpoint = (span: number) => number;
@@ -59,28 +53,12 @@ export type Checkpoint = (span: number) => number;
 const factories = new Map<string, (env: object) => (piece: number) => void>();
 const MAX_FACTORIES = 256;
 
-/** The walk of each job, shared by `orderedWires` and `compilePipeline`. */
-const walks = new WeakMap<IterJob, Pipeline>();
-
-function walk(job: IterJob): Pipeline {
-  let pipeline = walks.get(job);
-  if (pipeline === undefined) {
-    pipeline = describePipeline(job);
-    walks.set(job, pipeline);
-  }
-  return pipeline;
-}
-
-/** The callbacks of a pipeline, to be loaded before it compiles, in the order its code numbers them. */
-export function orderedWires(job: IterJob): TaskWire[] {
-  return walk(job).callbacks.map((callback) => callback.wire);
-}
-
 /**
  * Builds the piece runner for one call in one worker.
  *
  * @param job - the call
- * @param lookup - the loaded callbacks
+ * @param pipeline - the call's pipeline, as `describePipeline(job)` found it
+ * @param fns - its callbacks, loaded, in the order of `pipeline.callbacks`
  * @param ctx - the revived context, passed as every callback's last argument
  * @param memory - the call's shared memory
  * @param posted - receives the results that cannot travel through shared memory
@@ -88,13 +66,13 @@ export function orderedWires(job: IterJob): TaskWire[] {
  */
 export function compilePipeline(
   job: IterJob,
-  lookup: TaskLookup,
+  pipeline: Pipeline,
+  fns: Fn[],
   ctx: unknown,
   memory: JobMemory,
   posted: [number, unknown][],
   checkpoint: Checkpoint,
 ): CompiledPipeline {
-  const pipeline = walk(job);
   let factory = factories.get(pipeline.key);
   if (factory === undefined) {
     if (factories.size >= MAX_FACTORIES) factories.clear();
@@ -118,6 +96,7 @@ export function compilePipeline(
   const foundBest = (piece: number, value: unknown): void => {
     keep(piece, value);
     const mine = rank(piece);
+    // Not a wait: a retry while another piece raises FOUND between our load and our exchange.
     for (;;) {
       const best = Atomics.load(control, FOUND);
       if (best >= mine || Atomics.compareExchange(control, FOUND, best, mine) === best) return;
@@ -125,7 +104,7 @@ export function compilePipeline(
   };
   const sortViews = terminal.op === 'sortRuns' || terminal.op === 'mergeRuns';
   const runPiece = factory({
-    fns: pipeline.callbacks.map((callback) => lookup(callback.wire)),
+    fns,
     callbacks: pipeline.callbacks,
     ctx,
     checkpoint,

@@ -1,18 +1,16 @@
-/**
- * The worker code of `parSort`'s two phases (see par-sort.ts), written into a pipeline's piece
- * runner as its terminal. Each item of a phase is a run to sort or a segment of a merge to write.
- *
- * - `sortRuns`: run r, items [r·runLength, (r+1)·runLength), is sorted into `to` (read from
- *   `from` when that is not null). Without a comparator by a least-significant-digit radix sort
- *   on the items' bits — 11 bits a pass over keys that order as TypedArray#sort does (for floats:
- *   the sign flips the other bits; NaNs are moved after +Infinity at the end) — measured ~3x
- *   faster than TypedArray#sort's native code on 5M doubles. With a comparator, by a merge sort
- *   that calls it inline (stable).
- * - `mergeRuns`: runs 2k and 2k+1 of `from` (each sorted, `width` long) are merged into `to`.
- *   Each merge is cut into `parts` segments of the output that workers write independently: a
- *   segment finds where it starts in each run by binary search ("merge path"), then merges.
- *   On ties the earlier run's item comes first, so the sort is stable.
- */
+// The worker code of `parSort`'s two phases (see par-sort.ts), written into a pipeline's piece
+// runner as its terminal. Each item of a phase is a run to sort or a segment of a merge to write.
+//
+// - `sortRuns`: run r, items [r·runLength, (r+1)·runLength), is sorted into `to` (read from
+//   `from` when that is not null). Without a comparator by a least-significant-digit radix sort
+//   on the items' bits — 11 bits a pass over keys that order as TypedArray#sort does (for floats:
+//   the sign flips the other bits; NaNs are moved after +Infinity at the end) — measured ~3x
+//   faster than TypedArray#sort's native code on 5M doubles. With a comparator, by a merge sort
+//   that calls it inline (stable).
+// - `mergeRuns`: runs 2k and 2k+1 of `from` (each sorted, `width` long) are merged into `to`.
+//   Each merge is cut into `parts` segments of the output that workers write independently: a
+//   segment finds where it starts in each run by binary search ("merge path"), then merges.
+//   On ties the earlier run's item comes first, so the sort is stable.
 
 /** How a kind of typed array is sorted by its bits: words per item, and the key of the words. */
 interface KeyLayout {

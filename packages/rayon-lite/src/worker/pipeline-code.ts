@@ -1,25 +1,23 @@
-/**
- * The source text of a pipeline's piece runner. One walk over a job's stages and terminal
- * (`describePipeline`) numbers the callbacks — the generated code calls callback k `F<k>` — and
- * keys the compiled code; `pipelineSource` writes the code from what the walk found, so the
- * numbering, the key and the code cannot disagree.
- *
- * The code runs a piece of the pipeline's units (source items; chunks, after `chunks`) with every
- * stage and the terminal inline. A filter is a skip of the innermost loop or block; `chunks` and
- * `fold` gather items and pass them on when a chunk is full and when the piece ends.
- *
- * No try/catch sits in or around the loop: V8 then neither inlines the callbacks nor optimizes
- * the loop as well (measured ~2x slower on a heavy map). Instead the loop records the item (`at`,
- * its position in the source) and the callback (`step`) it is in, and `runPiece` catches around
- * the call.
- *
- * A callback's result that could be a Promise is checked where it is made (`typeof` of an object
- * or a function, then `then`): an async callback would otherwise be silently wrong (a Promise is
- * truthy, and never awaited). Where the terminal already branches on numbers (`sum`, `collect`),
- * a map's result is checked only off the number path.
- */
+// The source text of a pipeline's piece runner. One walk over a job's stages and terminal
+// (`describePipeline`) numbers the callbacks — the generated code calls callback k `F<k>` — and
+// keys the compiled code; `pipelineSource` writes the code from what the walk found, so the
+// numbering, the key and the code cannot disagree.
+//
+// The code runs a piece of the pipeline's units (source items; chunks, after `chunks`) with every
+// stage and the terminal inline. A filter is a skip of the innermost loop or block; `chunks` and
+// `fold` gather items and pass them on when a chunk is full and when the piece ends.
+//
+// No try/catch sits in or around the loop: V8 then neither inlines the callbacks nor optimizes
+// the loop as well (measured ~2x slower on a heavy map). Instead the loop records the item (`at`,
+// its position in the source) and the callback (`step`) it is in, and `runPiece` catches around
+// the call.
+//
+// A callback's result that could be a Promise is checked where it is made (`typeof` of an object
+// or a function, then `then`): an async callback would otherwise be silently wrong (a Promise is
+// truthy, and never awaited). Where the terminal already branches on numbers (`sum`, `collect`),
+// a map's result is checked only off the number path.
 import type { TaskWire } from '@herd/scope/runtime';
-import type { IterJob, SourceWire, TerminalWire } from './protocol.js';
+import type { IterJob, SourceWire, TerminalWire } from '../protocol.js';
 import { sortPhaseCode } from './sort-code.js';
 
 /** A callback of the pipeline, and the stage it is blamed on when it throws. */
