@@ -1,3 +1,9 @@
+/**
+ * A bump arena: allocation in a few integer operations, freed all at once (after Rust's bumpalo).
+ *
+ * @packageDocumentation
+ * @module @herd/bump
+ */
 export {
   type ElementOf,
   isTypedArray,

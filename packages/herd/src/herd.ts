@@ -1,5 +1,5 @@
 import type { Memory } from '@herd/bump';
-import { show } from '@herd/shared';
+import { herdClass, show } from '@herd/shared';
 import { crossingModule } from './crossing-module-node.js';
 import {
   DEBUG,
@@ -387,3 +387,7 @@ export class Herd {
     };
   }
 }
+
+// One class across bundles: a herd revived in a thread by the browser build's crossing module is
+// an instance of the Herd a task module imports.
+herdClass(Herd, 'Herd');

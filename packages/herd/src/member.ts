@@ -1,5 +1,5 @@
 import { AllocError, Arena } from '@herd/bump';
-import { offTaskEnd, onTaskEnd } from '@herd/shared';
+import { herdClass, offTaskEnd, onTaskEnd } from '@herd/shared';
 import { MemberReleasedError } from './errors.js';
 import { type HerdState, type Lease, MAX_MEMBER_CHUNK } from './herd-state.js';
 
@@ -138,3 +138,5 @@ export class Member extends Arena {
     );
   }
 }
+
+herdClass(Member, 'Member');

@@ -1,3 +1,9 @@
+/**
+ * Parallel iterators over a warm worker pool (after Rust's rayon).
+ *
+ * @packageDocumentation
+ * @module @herd/rayon-lite
+ */
 export type { ModuleTask } from '@herd/scope';
 export { AbortError, ItemError, JoinError, PoolClosedError, ThreadError } from './errors.js';
 export type { CallOptions } from './execute.js';

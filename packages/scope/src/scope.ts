@@ -2,7 +2,7 @@ import type { SHARE_ENV } from 'node:worker_threads';
 import { AbortError, TimeoutError } from './errors.js';
 import { JoinHandle } from './join-handle.js';
 import { setLongTimeout } from './long-timeout.js';
-import { encodeTask } from './runtime/task-codec.js';
+import { encodeTask, type ModuleTask } from './runtime/task-codec.js';
 import { Thread } from './thread.js';
 import type { ThreadOptions } from './warm-threads.js';
 
@@ -35,22 +35,6 @@ export interface ScopeOptions {
   execArgv?: string[];
   /** Each thread's `process.env`, or `SHARE_ENV` (worker_threads platforms). Implies `fresh`. @defaultValue a copy of the parent's */
   env?: NodeJS.Dict<string> | typeof SHARE_ENV;
-}
-
-/**
- * A module task: a named export of a module that the thread imports.
- *
- * @example
- * ```ts
- * const task: ModuleTask = { module: new URL('./work.js', import.meta.url), name: 'run' };
- * await scope((s) => {
- *   s.spawn(task, 'input'); // the thread runs run('input') from work.js
- * });
- * ```
- */
-export interface ModuleTask {
-  module: string | URL;
-  name: string;
 }
 
 /**

@@ -30,7 +30,7 @@ export type {
 export { platform } from './platform-node.js';
 export type { JobOutcome, ThreadDeath } from './runtime-thread.js';
 export { RuntimeThread } from './runtime-thread.js';
-export type { Task, TaskWire } from './task-codec.js';
+export type { ModuleTask, Task, TaskWire } from './task-codec.js';
 export { encodeTask, loadTask } from './task-codec.js';
 export type { JobContext, JobHandler, TaskPayload } from './thread-server.js';
 export { serveThread } from './thread-server.js';

@@ -3,6 +3,22 @@ import { helperNames, helperValues } from './compiler-helpers.js';
 import { exportedFunction } from './module-export.js';
 
 /**
+ * A module task: a named export of a module that the thread imports.
+ *
+ * @example
+ * ```ts
+ * const task: ModuleTask = { module: new URL('./work.js', import.meta.url), name: 'run' };
+ * await scope((s) => {
+ *   s.spawn(task, 'input'); // the thread runs run('input') from work.js
+ * });
+ * ```
+ */
+export interface ModuleTask {
+  module: string | URL;
+  name: string;
+}
+
+/**
  * What runs in a thread: an inline, self-contained function (shipped as source) or a module task,
  * an export of a module that the thread imports (for code that needs imports or helpers).
  *
@@ -12,7 +28,7 @@ import { exportedFunction } from './module-export.js';
  * const fromModule: Task = { module: new URL('./work.js', import.meta.url), name: 'run' };
  * ```
  */
-export type Task = ((...args: any[]) => unknown) | { module: string | URL; name: string };
+export type Task = ((...args: any[]) => unknown) | ModuleTask;
 
 /**
  * A task as it is posted to a thread.
