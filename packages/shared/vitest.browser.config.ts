@@ -1,0 +1,3 @@
+import { browserSuite } from '../../scripts/vitest-browser.js';
+
+export default browserSuite();
