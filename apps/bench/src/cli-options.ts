@@ -7,8 +7,12 @@ export interface CliOptions {
   only: string[];
   /** Rounds to run instead of the budget's (every case once a round, each in a fresh process). */
   rounds: number | null;
-  /** Whether the results replace the committed ones in apps/bench/results/. */
+  /** Whether the results replace the committed ones in apps/bench/results/ (and the READMEs' tables). */
   update: boolean;
+  /** Only refill the READMEs' generated tables from the results in `resultsDir`; run nothing. */
+  readmes: boolean;
+  /** Before each case, wait up to this many seconds for the machine to be quiet; 0 to start at once. */
+  waitQuietS: number;
   /** An extra copy of the JSON results, when asked for. */
   jsonPath: string | null;
   /** Where built scenario files are found: `dist/` by default, any folder of `<package>/*.js` for tests. */
@@ -23,7 +27,11 @@ export const usage = `Usage: pnpm bench [-- options]
   --quick                 small inputs, one round, few runs: checks every case in under two minutes
   --only <id or prefix>   run only matching scenarios, e.g. --only scope/ (repeatable)
   --rounds <n>            run every case n times, each in a fresh process (default 3, quick 1)
-  --update                write to apps/bench/results/ (the committed results); only for a full run
+  --update                write to apps/bench/results/ (the committed results) and refill the READMEs'
+                          benchmark tables from them; only for a full run
+  --wait-quiet <s>        before each case, wait up to <s> seconds for other processes to go quiet
+                          (for a shared machine; the wait is reported)
+  --readmes               run nothing: refill the READMEs' benchmark tables from apps/bench/results/latest.json
   --results-dir <dir>     write latest.{json,md,svg} to <dir>
   --json <path>           also write the JSON results to <path>
   --scenarios-dir <dir>   look for <package>/*.js scenario files in <dir> instead of dist/
@@ -58,6 +66,8 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
       only: { type: 'string', multiple: true, default: [] },
       rounds: { type: 'string' },
       update: { type: 'boolean', default: false },
+      readmes: { type: 'boolean', default: false },
+      'wait-quiet': { type: 'string' },
       json: { type: 'string' },
       'scenarios-dir': { type: 'string' },
       'results-dir': { type: 'string' },
@@ -73,6 +83,14 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20)
       throw new TypeError(`--rounds must be a whole number from 1 to 20, got '${values.rounds}'`);
   }
+  let waitQuietS = 0;
+  if (values['wait-quiet'] !== undefined) {
+    waitQuietS = Number(values['wait-quiet']);
+    if (!Number.isFinite(waitQuietS) || waitQuietS < 0 || waitQuietS > 3600)
+      throw new TypeError(
+        `--wait-quiet must be a number of seconds from 0 to 3600, got '${values['wait-quiet']}'`,
+      );
+  }
   if (update && (quick || only.length > 0)) {
     throw new TypeError(
       '--update replaces the committed results, which come from one full run: drop --quick and --only',
@@ -85,12 +103,14 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     only,
     rounds,
     update,
+    readmes: values.readmes ?? false,
+    waitQuietS,
     jsonPath: values.json === undefined ? null : fromUserDir(values.json),
     scenariosDir: values['scenarios-dir'] === undefined ? distDir : fromUserDir(values['scenarios-dir']),
     resultsDir:
       values['results-dir'] !== undefined
         ? fromUserDir(values['results-dir'])
-        : update
+        : update || values.readmes
           ? committedResultsDir
           : localResultsDir,
     help: values.help ?? false,

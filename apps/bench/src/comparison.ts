@@ -27,12 +27,11 @@ export function msPerUnit(result: CaseResult | undefined, metric: Metric, round?
   return ms === undefined || ms === null || !(ms > 0) ? null : ms / result.units;
 }
 
-/** How many times faster `name` is than `reference`, a unit against a unit; null if unknown. */
-export function speedup(
+function speedupIn(
   cases: readonly CaseResult[],
   name: string,
   reference: string,
-  metric: Metric = 'time',
+  metric: Metric,
   round?: number,
 ): number | null {
   const own = msPerUnit(
@@ -46,6 +45,32 @@ export function speedup(
     round,
   );
   return own === null || other === null ? null : other / own;
+}
+
+/** The rounds either of two cases ran in, 1-based, in order. */
+function roundsOf(cases: readonly CaseResult[], names: readonly string[]): number[] {
+  const rounds = new Set<number>();
+  for (const c of cases) if (names.includes(c.name)) for (const r of c.rounds) rounds.add(r.round);
+  return [...rounds].sort((a, b) => a - b);
+}
+
+/**
+ * How many times faster `name` is than `reference`, a unit against a unit; null if unknown. In
+ * one round, from that round's medians; over the whole run, the median of the rounds' ratios
+ * (so it always lies within their range), or from the pooled medians when no round has both.
+ */
+export function speedup(
+  cases: readonly CaseResult[],
+  name: string,
+  reference: string,
+  metric: Metric = 'time',
+  round?: number,
+): number | null {
+  if (round !== undefined) return speedupIn(cases, name, reference, metric, round);
+  const perRound = roundsOf(cases, [name, reference])
+    .map((r) => speedupIn(cases, name, reference, metric, r))
+    .filter((v): v is number => v !== null);
+  return perRound.length > 0 ? median(perRound) : speedupIn(cases, name, reference, metric);
 }
 
 /** The ratio a case is shown with: against the case it names, else the scenario's baseline. */
@@ -117,7 +142,8 @@ export function evaluateTargets(
       ...target,
       metric,
       kind: target.kind ?? 'goal',
-      actual: figure(target, cases, metric),
+      // The median of the rounds' figures: one lucky or unlucky round does not move it.
+      actual: judged.length > 0 ? median(judged) : figure(target, cases, metric),
       perRound,
       metRounds,
       roundsJudged: judged.length,

@@ -5,6 +5,8 @@ import type { ScenarioResult, SuiteLoad } from './results.js';
  * as disturbed. On a 2-core machine 0.1 is a twentieth of it: an editor, a shell, the kernel.
  */
 export const QUIET_CORES = 0.1;
+/** `--wait-quiet` starts a case once other processes use no more than this over half a second. */
+export const SETTLED_CORES = 0.2;
 /** Beyond this anywhere (a third of a core), or half of it on average, the run is busy. */
 export const BUSY_CORES = 0.35;
 

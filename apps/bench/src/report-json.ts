@@ -9,9 +9,9 @@ import type {
   SuiteResult,
 } from './results.js';
 
-/** ms values keep 6 decimals (1 ns); raw samples 4 (0.1 µs), which is below the clock's jitter. */
+/** ms values keep 6 decimals (1 ns), raw samples too, so that tables can be remade from the file. */
 const statDecimals = 6;
-const sampleDecimals = 4;
+const sampleDecimals = 6;
 
 function roundStats(stats: SampleStats | null): SampleStats | null {
   if (stats === null) return null;

@@ -132,7 +132,7 @@ export function renderMarkdown(suite: SuiteResult): string {
     'Columns: the time a unit at the median of every timed run of every round; the CPU time a unit of ' +
       "the whole process (every thread), with the cores that makes (CPU time / wall time); a run's median, " +
       'interquartile range and extremes; the ratio to the case named under "vs" (its time a unit / this ' +
-      "case's, >1x is faster), with the lowest and highest of the rounds' ratios; the most cores other " +
+      "case's, >1x is faster: the median of the rounds' ratios, then the lowest and highest); the most cores other " +
       'processes used during the timed runs of any round. A target is met only when it is met in every round.',
     '',
   );

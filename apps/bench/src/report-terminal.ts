@@ -73,7 +73,8 @@ function scenarioBlock(scenario: ScenarioResult): string[] {
 export function renderTerminal(suite: SuiteResult): string {
   const lines = [
     'Columns: time a unit (median of every round) · IQR: half the interquartile range / median ·',
-    'cores: CPU time / wall time of the whole process · others: most cores other processes used meanwhile',
+    'cores: CPU time / wall time of the whole process · others: most cores other processes used meanwhile ·',
+    "ratio: the median of the rounds' ratios to the case named, then their range",
     '',
   ];
   for (const scenario of suite.scenarios) lines.push(...scenarioBlock(scenario));

@@ -1,5 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 
 import { type CliOptions, parseCliOptions, usage } from './cli-options.js';
 import { discoverScenarioFiles, isSelected, type ScenarioFile } from './discovery.js';
@@ -7,11 +8,14 @@ import { formatCores, formatMs, formatNanos } from './formatting.js';
 import type { ScenarioOutline } from './harness.js';
 import { describeMachine } from './machine.js';
 import { fullBudget, type MeasureBudget, quickBudget } from './measure-budget.js';
-import { assessLoad, provisionalReasons } from './noise.js';
+import { assessLoad, provisionalReasons, SETTLED_CORES } from './noise.js';
+import { updateReadmes } from './readme-update.js';
 import { renderTerminal } from './report-terminal.js';
 import type { RoundResult, ScenarioResult, SuiteResult } from './results.js';
 import { failedScenario, outlineScenario, roundOrder, runCaseRound, scenarioResult } from './run-scenario.js';
 import { median, quantile } from './statistics.js';
+import { suiteFromJson } from './suite-from-json.js';
+import { waitForQuiet } from './system-load.js';
 import { writeResults } from './write-results.js';
 
 const log = (line: string) => console.log(line);
@@ -46,6 +50,7 @@ function commandOf(options: CliOptions): string {
   if (options.quick) extra.push('--quick');
   for (const prefix of options.only) extra.push('--only', prefix);
   if (options.rounds !== null) extra.push('--rounds', String(options.rounds));
+  if (options.waitQuietS > 0) extra.push('--wait-quiet', String(options.waitQuietS));
   if (options.update) extra.push('--update');
   if (extra.length > 0) parts.push('--', ...extra);
   return parts.join(' ');
@@ -58,7 +63,13 @@ interface Planned {
 }
 
 /** Runs every case of every scenario, round after round, each case in a fresh process. */
-async function runRounds(planned: Planned[], rounds: number, quick: boolean, budget: MeasureBudget) {
+async function runRounds(
+  planned: Planned[],
+  rounds: number,
+  quick: boolean,
+  budget: MeasureBudget,
+  waitQuietS: number,
+) {
   for (let round = 1; round <= rounds; round++) {
     if (rounds > 1) log(`Round ${round} of ${rounds}`);
     for (const { file, outline, rounds: byCase } of planned) {
@@ -67,6 +78,10 @@ async function runRounds(planned: Planned[], rounds: number, quick: boolean, bud
         const earlier = byCase.get(c.name) ?? [];
         // A case that could not run once will not run better later: its time goes to the others.
         if (earlier.some((r) => r.status !== 'ok')) continue;
+        if (waitQuietS > 0) {
+          const waited = await waitForQuiet(SETTLED_CORES, waitQuietS * 1000);
+          if (waited > 1000) log(`  (waited ${(waited / 1000).toFixed(0)} s for the machine to go quiet)`);
+        }
         const result = await runCaseRound(file, c.name, round, index + 1, quick, budget);
         byCase.set(c.name, [...earlier, result]);
         log(progressLine(outline, c.name, result));
@@ -90,6 +105,15 @@ export async function runSuite(argv: readonly string[]): Promise<number> {
   }
   if (options.help) {
     log(usage);
+    return 0;
+  }
+  if (options.readmes) {
+    const source = join(options.resultsDir, 'latest.json');
+    const suite = suiteFromJson(await readFile(source, 'utf8'));
+    const changed = await updateReadmes(suite);
+    log(
+      `Filled the benchmark tables from ${shortPath(source)}: ${changed.map(shortPath).join(', ') || 'no change'}`,
+    );
     return 0;
   }
 
@@ -133,7 +157,7 @@ export async function runSuite(argv: readonly string[]): Promise<number> {
     planned.push({ file, outline: outlined.outline, rounds: new Map() });
   }
 
-  await runRounds(planned, rounds, options.quick, budget);
+  await runRounds(planned, rounds, options.quick, budget, options.waitQuietS);
 
   const scenarios: ScenarioResult[] = files.flatMap((file) => {
     const failed = unloadable.get(file.fileId);
@@ -168,6 +192,7 @@ export async function runSuite(argv: readonly string[]): Promise<number> {
   log('');
   log(renderTerminal(suite));
   const written = await writeResults(suite, options.resultsDir, options.jsonPath, !options.update);
+  if (options.update) written.push(...(await updateReadmes(suite)));
   log(`Wrote ${written.map(shortPath).join(', ')}`);
   if (options.quick && durationS > 120) {
     log(

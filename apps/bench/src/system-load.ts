@@ -76,3 +76,23 @@ export class LoadWatch {
     };
   }
 }
+
+/** What the rest of the machine uses over the next `ms` (our own process included, which is idle then). */
+export async function busyCoresOver(ms: number): Promise<number | null> {
+  const watch = new LoadWatch();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return watch.stop().othersCores;
+}
+
+/**
+ * Waits until other processes use at most `cores` over a half-second window, or until
+ * `maxWaitMs` has passed; returns how long it waited. Between cases only: the runner is idle then.
+ */
+export async function waitForQuiet(cores: number, maxWaitMs: number): Promise<number> {
+  const start = performance.now();
+  while (performance.now() - start < maxWaitMs) {
+    const busy = await busyCoresOver(500);
+    if (busy === null || busy <= cores) break;
+  }
+  return performance.now() - start;
+}

@@ -31,17 +31,17 @@ export default defineScenario(({ quick }) => {
   const jobs = split(n);
   const expected = expectedChecksum(n);
   const verify = (sum: unknown) => expectEqual(sum, expected, 'checksum of every field of every record');
+  // Each case has its own threads and memory, so that cases never share state even in one process.
   let herd: Herd;
   let out: Uint32Array;
-  let workers: WarmWorkers;
-  let pool: Piscina;
   let layout: SharedLayout;
-
-  const warmWorkers = (file: string) => () => {
-    workers = new WarmWorkers(new URL(file, import.meta.url), THREADS);
+  const workers: Record<string, WarmWorkers> = {};
+  const pools: Record<string, Piscina> = {};
+  const warmWorkers = (name: string, file: string) => () => {
+    workers[name] = new WarmWorkers(new URL(file, import.meta.url), THREADS);
   };
-  const piscina = (file: string) => () => {
-    pool = fixedPiscina(new URL(file, import.meta.url), THREADS);
+  const piscina = (name: string, file: string) => () => {
+    pools[name] = fixedPiscina(new URL(file, import.meta.url), THREADS);
   };
 
   return {
@@ -61,60 +61,60 @@ export default defineScenario(({ quick }) => {
       {
         name: 'postMessage',
         note: 'arrays of objects, structured clone',
-        setup: warmWorkers('./workers/object-producer.js'),
+        setup: warmWorkers('postMessage', './workers/object-producer.js'),
         async run() {
-          const parts = await workers.run<GatherRecord[]>(jobs);
+          const parts = await workers.postMessage!.run<GatherRecord[]>(jobs);
           return parts.reduce((sum, records) => sum + readObjects(records), 0);
         },
         verify,
-        teardown: () => workers.close(),
+        teardown: () => workers.postMessage?.close(),
       },
       {
         name: 'piscina',
         note: 'arrays of objects returned from piscina tasks, structured clone',
-        setup: piscina('./workers/piscina-producer.js'),
+        setup: piscina('clone', './workers/piscina-producer.js'),
         async run() {
-          const parts: GatherRecord[][] = await Promise.all(jobs.map((job) => pool.run(job)));
+          const parts: GatherRecord[][] = await Promise.all(jobs.map((job) => pools.clone!.run(job)));
           return parts.reduce((sum, records) => sum + readObjects(records), 0);
         },
         verify,
-        teardown: () => pool.destroy(),
+        teardown: () => pools.clone?.destroy(),
       },
       {
         name: 'transfer a packed buffer',
         note: 'each worker packs records and names into one ArrayBuffer and transfers it',
-        setup: warmWorkers('./workers/packed-producer.js'),
+        setup: warmWorkers('packed', './workers/packed-producer.js'),
         async run() {
-          const parts = await workers.run<ArrayBuffer>(jobs);
+          const parts = await workers.packed!.run<ArrayBuffer>(jobs);
           return parts.reduce((sum, buffer, t) => sum + readPacked(buffer, jobs[t]!.to - jobs[t]!.from), 0);
         },
         verify,
-        teardown: () => workers.close(),
+        teardown: () => workers.packed?.close(),
       },
       {
         name: 'piscina + Piscina.move',
         note: 'the same packed buffer returned with `Piscina.move`',
-        setup: piscina('./workers/piscina-move-producer.js'),
+        setup: piscina('move', './workers/piscina-move-producer.js'),
         async run() {
-          const parts: ArrayBuffer[] = await Promise.all(jobs.map((job) => pool.run(job)));
+          const parts: ArrayBuffer[] = await Promise.all(jobs.map((job) => pools.move!.run(job)));
           return parts.reduce((sum, buffer, t) => sum + readPacked(buffer, jobs[t]!.to - jobs[t]!.from), 0);
         },
         verify,
-        teardown: () => pool.destroy(),
+        teardown: () => pools.move?.destroy(),
       },
       {
         name: 'SharedArrayBuffer by hand',
         note: 'fixed 16-byte records and 16-byte name slots in two SharedArrayBuffers made once',
         setup() {
           layout = sharedLayout(n);
-          warmWorkers('./workers/shared-producer.js')();
+          warmWorkers('shared', './workers/shared-producer.js')();
         },
         async run() {
-          await workers.run(jobs.map((job) => ({ ...job, layout })));
+          await workers.shared!.run(jobs.map((job) => ({ ...job, layout })));
           return readShared(layout, n);
         },
         verify,
-        teardown: () => workers.close(),
+        teardown: () => workers.shared?.close(),
       },
       {
         name: 'herd',
@@ -122,12 +122,12 @@ export default defineScenario(({ quick }) => {
         setup() {
           herd = new Herd({ maxBytes: 256 << 20 });
           out = new Uint32Array(new SharedArrayBuffer(n * 4));
-          warmWorkers('./workers/herd-producer.js')();
+          warmWorkers('herd', './workers/herd-producer.js')();
         },
         async run() {
           herd.reset();
           const shared = herd.toShared();
-          await workers.run(jobs.map((job) => ({ ...job, herd: shared, out: out.buffer })));
+          await workers.herd!.run(jobs.map((job) => ({ ...job, herd: shared, out: out.buffer })));
           const m = herd.memory;
           let sum = 0;
           for (let i = 0; i < n; i++) {
@@ -137,7 +137,7 @@ export default defineScenario(({ quick }) => {
           return sum;
         },
         verify,
-        teardown: () => workers.close(),
+        teardown: () => workers.herd?.close(),
       },
     ],
   };

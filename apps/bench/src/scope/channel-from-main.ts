@@ -5,6 +5,8 @@ import { expectEqual, sumBelow } from '../support/checks.js';
 import { type MainToThread, mainToThread, messagePortFromMain, type WarmPair } from './workers/warm-pairs.js';
 
 const CAPACITY = 4096;
+/** Batch cases hold four batches, as in scope/channel. */
+const batchCapacity = (batch: number) => Math.max(CAPACITY, 4 * batch);
 
 /**
  * Numbers from the main thread to a warm thread: `sendManyAsync` in batches (the thread takes
@@ -12,8 +14,8 @@ const CAPACITY = 4096;
  * of the same sizes. Every run's sum, added up by the thread, is checked.
  */
 export default defineScenario(({ quick }) => {
-  const n = quick ? 200_000 : 2_000_000;
-  const nOneByOne = quick ? 50_000 : 500_000;
+  const n = quick ? 200_000 : 1_000_000;
+  const nOneByOne = quick ? 50_000 : 250_000;
   const check = (count: number) => (sum: unknown) =>
     expectEqual(sum, sumBelow(count), 'sum of the numbers received');
 
@@ -37,11 +39,11 @@ export default defineScenario(({ quick }) => {
     const values = new Float64Array(batch);
     return {
       name: `sendManyAsync, batches of ${batch}`,
-      note: `the thread takes them with \`recvMany\` into a Float64Array of ${batch}`,
+      note: `the thread takes them with \`recvMany\` into a Float64Array of ${batch}; capacity ${batchCapacity(batch)}`,
       vs: `MessagePort, batches of ${batch}`,
       setup() {
         requireBatchChannels();
-        thread = mainToThread(CAPACITY, batch);
+        thread = mainToThread(batchCapacity(batch), batch);
       },
       async run() {
         const t = thread!;

@@ -5,6 +5,8 @@ import { expectEqual, sumBelow } from '../support/checks.js';
 import { messagePortToMain, type ThreadToMain, threadToMain, type WarmPair } from './workers/warm-pairs.js';
 
 const CAPACITY = 4096;
+/** Batch cases hold four batches, as in scope/channel. */
+const batchCapacity = (batch: number) => Math.max(CAPACITY, 4 * batch);
 
 /**
  * Numbers from a warm thread to the main thread, which cannot block and so awaits: `for await`
@@ -14,8 +16,8 @@ const CAPACITY = 4096;
  * any `for await`). Every run's sum is checked.
  */
 export default defineScenario(({ quick }) => {
-  const n = quick ? 200_000 : 2_000_000;
-  const nOneByOne = quick ? 50_000 : 500_000;
+  const n = quick ? 200_000 : 1_000_000;
+  const nOneByOne = quick ? 50_000 : 250_000;
   const check = (count: number) => (sum: unknown) =>
     expectEqual(sum, sumBelow(count), 'sum of the numbers received');
 
@@ -46,7 +48,7 @@ export default defineScenario(({ quick }) => {
       ...options,
       setup() {
         if (batch > 0) requireBatchChannels();
-        feed = threadToMain(CAPACITY, batch);
+        feed = threadToMain(batch > 0 ? batchCapacity(batch) : CAPACITY, batch);
       },
       async run() {
         await feed!.start(n);
@@ -117,11 +119,11 @@ export default defineScenario(({ quick }) => {
       ),
       channelCase('recvManyAsync, batches of 64', 64, receiveMany(64), {
         vs: 'MessagePort, batches of 64',
-        note: 'the thread `sendMany`s batches of 64',
+        note: `the thread \`sendMany\`s batches of 64; capacity ${batchCapacity(64)}`,
       }),
       channelCase('recvManyAsync, batches of 4096', 4096, receiveMany(4096), {
         vs: 'MessagePort, batches of 4096',
-        note: 'the thread `sendMany`s batches of 4096',
+        note: `the thread \`sendMany\`s batches of 4096; capacity ${batchCapacity(4096)}`,
       }),
     ],
   };
