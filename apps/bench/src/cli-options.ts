@@ -9,8 +9,8 @@ export interface CliOptions {
   rounds: number | null;
   /** Whether the results replace the committed ones in apps/bench/results/ (and the READMEs' tables). */
   update: boolean;
-  /** Only refill the READMEs' generated tables from the results in `resultsDir`; run nothing. */
-  readmes: boolean;
+  /** Run nothing: render latest.md, latest.svg and the READMEs' tables again from `resultsDir`/latest.json. */
+  render: boolean;
   /** Before each case, wait up to this many seconds for the machine to be quiet; 0 to start at once. */
   waitQuietS: number;
   /** An extra copy of the JSON results, when asked for. */
@@ -31,7 +31,8 @@ export const usage = `Usage: pnpm bench [-- options]
                           benchmark tables from them; only for a full run
   --wait-quiet <s>        before each case, wait up to <s> seconds for other processes to go quiet
                           (for a shared machine; the wait is reported)
-  --readmes               run nothing: refill the READMEs' benchmark tables from apps/bench/results/latest.json
+  --render                run nothing: render latest.md, latest.svg and the READMEs' benchmark tables
+                          again from apps/bench/results/latest.json (or --results-dir)
   --results-dir <dir>     write latest.{json,md,svg} to <dir>
   --json <path>           also write the JSON results to <path>
   --scenarios-dir <dir>   look for <package>/*.js scenario files in <dir> instead of dist/
@@ -66,7 +67,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
       only: { type: 'string', multiple: true, default: [] },
       rounds: { type: 'string' },
       update: { type: 'boolean', default: false },
-      readmes: { type: 'boolean', default: false },
+      render: { type: 'boolean', default: false },
       'wait-quiet': { type: 'string' },
       json: { type: 'string' },
       'scenarios-dir': { type: 'string' },
@@ -103,14 +104,14 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     only,
     rounds,
     update,
-    readmes: values.readmes ?? false,
+    render: values.render ?? false,
     waitQuietS,
     jsonPath: values.json === undefined ? null : fromUserDir(values.json),
     scenariosDir: values['scenarios-dir'] === undefined ? distDir : fromUserDir(values['scenarios-dir']),
     resultsDir:
       values['results-dir'] !== undefined
         ? fromUserDir(values['results-dir'])
-        : update || values.readmes
+        : update || values.render
           ? committedResultsDir
           : localResultsDir,
     help: values.help ?? false,

@@ -11,14 +11,25 @@ function roundMedian(round: RoundResult | undefined, metric: Metric): number | n
 }
 
 /**
+ * A case's median ms a run over the whole run: the median of its rounds' medians (the typical
+ * round: a round disturbed by the machine's load does not pull it), or of every run pooled
+ * when no round has figures of its own.
+ */
+export function typicalMs(result: CaseResult, metric: Metric): number | undefined {
+  const medians = result.rounds.map((r) => roundMedian(r, metric)).filter((v): v is number => v !== null);
+  if (medians.length > 0) return median(medians);
+  return (metric === 'time' ? result.stats : result.cpu)?.median;
+}
+
+/**
  * Milliseconds one unit of the case takes (wall time, or CPU time of every thread) at the
- * median, over every round pooled or in one round (1-based); null when unknown.
+ * median, over the whole run (see `typicalMs`) or in one round (1-based); null when unknown.
  */
 export function msPerUnit(result: CaseResult | undefined, metric: Metric, round?: number): number | null {
   if (result?.status !== 'ok') return null;
   const ms =
     round === undefined
-      ? (metric === 'time' ? result.stats : result.cpu)?.median
+      ? typicalMs(result, metric)
       : roundMedian(
           result.rounds.find((r) => r.round === round),
           metric,

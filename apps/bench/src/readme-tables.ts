@@ -1,7 +1,7 @@
-import { msPerUnit, ratioRange, ratioToReference, speedup } from './comparison.js';
+import { msPerUnit, ratioRange, ratioToReference, speedup, typicalMs } from './comparison.js';
 import { formatCores, formatNanos, formatRatio, formatSpread, significant } from './formatting.js';
 import type { CaseResult, ScenarioResult, SuiteResult, TargetResult } from './results.js';
-import { targetMeasured, targetVerdict, targetWanted } from './target-text.js';
+import { targetMeasured, targetShort, targetVerdict, targetWanted } from './target-text.js';
 
 /**
  * One row of the root README's headline: a Herd case against the strongest baseline of its
@@ -215,13 +215,14 @@ function versus(
   return `**${formatRatio(overall)}**${range}`;
 }
 
-function goalsText(targets: readonly TargetResult[], unit: string): string {
+function goalsText(targets: readonly TargetResult[]): string {
   if (targets.length === 0) return '';
   return targets
-    .map(
-      (t) =>
-        `${targetWanted(t, unit)}: ${targetMeasured(t)}, ${targetVerdict(t).replace(/^(met|not met)/, '**$1**')}`,
-    )
+    .map((t) => {
+      if (t.met === null) return `${targetShort(t)}: not measured`;
+      const rounds = t.roundsJudged > 1 ? ` ${t.metRounds}/${t.roundsJudged}` : '';
+      return `${targetShort(t)}: ${targetMeasured(t)}, **${t.met ? 'met' : 'not met'}**${rounds}`;
+    })
     .join('<br>');
 }
 
@@ -247,7 +248,7 @@ function headlineRow(row: HeadlineRow, scenario: ScenarioResult, rounds: number)
   const [naive, naiveRatio] = side(row.naive);
   const targets = scenario.targets.filter((t) => t.case === herdName && t.metric === metric);
   const herdText = `${herdName}: ${perUnitText(scenario, herd, metric)}${metricsText(herd, metrics)}`;
-  return `| ${cell(row.what)} | ${cell(herdText)} | ${cell(strongest!)} | ${strongestRatio} | ${cell(naive!)} | ${naiveRatio} | ${cell(goalsText(targets, scenario.unit))} |`;
+  return `| ${cell(row.what)} | ${cell(herdText)} | ${cell(strongest!)} | ${strongestRatio} | ${cell(naive!)} | ${naiveRatio} | ${cell(goalsText(targets))} |`;
 }
 
 /** Where a generated table's figures come from, in one line under it. */
@@ -298,7 +299,9 @@ export function renderScenarioTable(suite: SuiteResult, id: string): string {
     }
     const time = msPerUnit(result, 'time');
     const cpu = msPerUnit(result, 'cpu');
-    const cores = result.cpu ? formatCores(result.cpu.median / result.stats.median) : '–';
+    const wall = typicalMs(result, 'time');
+    const cpuMs = typicalMs(result, 'cpu');
+    const cores = wall !== undefined && cpuMs !== undefined && wall > 0 ? formatCores(cpuMs / wall) : '–';
     const ratio = ratioToReference(scenario, result);
     const range = ratioRange(scenario, result);
     const ratioText =

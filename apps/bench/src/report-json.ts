@@ -54,6 +54,7 @@ function roundJson(scenario: ScenarioResult, result: CaseResult, round: RoundRes
     ratio: ratio === null ? null : roundTo(ratio, 4),
     load: roundLoad(round.load),
     wallMs: Math.round(round.wallMs),
+    attempts: round.attempts,
     samplesMs: samples(round.samplesMs),
     cpuMs: samples(round.cpuMs),
     metrics: Object.fromEntries(Object.entries(round.metrics).map(([k, v]) => [k, samples(v)])),

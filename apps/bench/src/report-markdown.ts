@@ -1,4 +1,4 @@
-import { msPerUnit, ratioRange, ratioToReference } from './comparison.js';
+import { msPerUnit, ratioRange, ratioToReference, typicalMs } from './comparison.js';
 import { formatCores, formatMs, formatNanos, formatRatio, plural } from './formatting.js';
 import { loadSummary } from './load-text.js';
 import type { CaseResult, ScenarioResult, SuiteResult, TargetResult } from './results.js';
@@ -27,13 +27,14 @@ function caseRow(scenario: ScenarioResult, result: CaseResult): string {
     const why = result.status === 'skipped' ? 'skipped' : 'failed';
     return `| ${cell(name)} | ${why}: ${cell(result.error ?? 'no runs')} | | | | | | | |`;
   }
-  const { median, p25, p75, min, max } = result.stats;
+  const { p25, p75, min, max } = result.stats;
+  const median = typicalMs(result, 'time') ?? result.stats.median;
   const perUnit = msPerUnit(result, 'time');
   const cpuPerUnit = msPerUnit(result, 'cpu');
   const cpu =
     cpuPerUnit === null || !result.cpu
       ? '–'
-      : `${formatNanos(cpuPerUnit * 1e6)} (${formatCores(result.cpu.median / median)})`;
+      : `${formatNanos(cpuPerUnit * 1e6)} (${formatCores((typicalMs(result, 'cpu') ?? 0) / median)})`;
   let ratio = '–';
   let vs = '–';
   if (result.vs !== null) {
@@ -129,9 +130,9 @@ export function renderMarkdown(suite: SuiteResult): string {
     '',
     loadSummary(suite),
     '',
-    'Columns: the time a unit at the median of every timed run of every round; the CPU time a unit of ' +
-      "the whole process (every thread), with the cores that makes (CPU time / wall time); a run's median, " +
-      'interquartile range and extremes; the ratio to the case named under "vs" (its time a unit / this ' +
+    "Columns: the time a unit (the median of the rounds' medians); the CPU time a unit of the whole " +
+      'process (every thread), with the cores that makes (CPU time / wall time); that median in ms a run, ' +
+      'then the interquartile range and extremes of every run of every round; the ratio to the case named under "vs" (its time a unit / this ' +
       "case's, >1x is faster: the median of the rounds' ratios, then the lowest and highest); the most cores other " +
       'processes used during the timed runs of any round. A target is met only when it is met in every round.',
     '',

@@ -1,7 +1,8 @@
 import { ratioToBaseline, speedup, targetOnBaselineAxis } from './comparison.js';
-import { formatNanos, formatRatio, formatTargetRatio, plural } from './formatting.js';
+import { formatRatio, plural } from './formatting.js';
 import { type LogScale, logScale, tickLabel } from './log-scale.js';
 import type { CaseResult, ScenarioResult, SuiteResult, TargetResult } from './results.js';
+import { targetShort } from './target-text.js';
 
 const width = 960;
 const pad = 24;
@@ -70,18 +71,8 @@ function targetsOf(scenario: ScenarioResult, caseName: string): TargetResult[] {
   return scenario.targets.filter((target) => target.case === caseName);
 }
 
-/** A target in a few words: `≥2x vs MessagePort`, `within 1.15x of SAB by hand`, `≤30 µs`, `CPU ≤ piscina`. */
-function shortWanted(target: TargetResult): string {
-  const cpu = target.metric === 'cpu' ? 'CPU ' : '';
-  const stretch = target.kind === 'stretch' ? ' (stretch)' : '';
-  if (target.atMostNs !== undefined) return `${cpu}≤${formatNanos(target.atMostNs)}${stretch}`;
-  if (target.within !== undefined)
-    return `${cpu}within ${formatTargetRatio(target.within)} of ${target.vs}${stretch}`;
-  return `${cpu}≥${formatTargetRatio(target.ratio ?? 0)} vs ${target.vs}${stretch}`;
-}
-
 function targetNote(target: TargetResult): { text: string; className: string } {
-  const wanted = truncate(shortWanted(target), 34);
+  const wanted = truncate(targetShort(target), 34);
   if (target.met === null) return { text: `${wanted}: n/a`, className: 'muted' };
   const rounds = target.roundsJudged > 1 ? ` ${target.metRounds}/${target.roundsJudged}` : '';
   return target.met

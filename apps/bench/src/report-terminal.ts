@@ -1,4 +1,4 @@
-import { msPerUnit, ratioRange, ratioToReference } from './comparison.js';
+import { msPerUnit, ratioRange, ratioToReference, typicalMs } from './comparison.js';
 import { formatCores, formatNanos, formatRatio, formatSpread, pad } from './formatting.js';
 import { loadSummary } from './load-text.js';
 import type { CaseResult, ScenarioResult, SuiteResult } from './results.js';
@@ -27,8 +27,10 @@ function caseLine(
     return `  ${pad(label, nameWidth)}  ${why}: ${truncate(result.error ?? '', 90)}`;
   }
   const perUnit = msPerUnit(result, 'time');
-  const { p25, p75, median } = result.stats;
-  const cores = result.cpu && median > 0 ? formatCores(result.cpu.median / median) : '';
+  const { p25, p75 } = result.stats;
+  const median = typicalMs(result, 'time') ?? result.stats.median;
+  const cpu = typicalMs(result, 'cpu');
+  const cores = cpu !== undefined && median > 0 ? formatCores(cpu / median) : '';
   let ratio = '';
   if (result.vs !== null) {
     const value = ratioToReference(scenario, result);
@@ -72,7 +74,7 @@ function scenarioBlock(scenario: ScenarioResult): string[] {
  */
 export function renderTerminal(suite: SuiteResult): string {
   const lines = [
-    'Columns: time a unit (median of every round) · IQR: half the interquartile range / median ·',
+    "Columns: time a unit (median of the rounds' medians) · IQR: half the interquartile range / median ·",
     'cores: CPU time / wall time of the whole process · others: most cores other processes used meanwhile ·',
     "ratio: the median of the rounds' ratios to the case named, then their range",
     '',

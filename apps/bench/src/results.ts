@@ -51,6 +51,8 @@ export interface RoundResult {
   load: LoadWindow | null;
   /** The process's whole life, start to exit, ms. */
   wallMs: number;
+  /** How many times the case was measured this round: more than 1 when other processes disturbed it (--wait-quiet). */
+  attempts: number;
 }
 
 export interface CaseResult {

@@ -38,7 +38,7 @@ export async function runCaseRound(
     processTimeout(budget),
   );
   const wallMs = performance.now() - start;
-  if (reply.kind === 'case') return { round, position, ...reply.measurement, wallMs };
+  if (reply.kind === 'case') return { round, position, ...reply.measurement, wallMs, attempts: 1 };
   const error = reply.kind === 'error' ? reply.error : `unexpected reply '${reply.kind}'`;
   return {
     round,
@@ -51,6 +51,7 @@ export async function runCaseRound(
     metrics: {},
     load: null,
     wallMs,
+    attempts: 1,
   };
 }
 

@@ -20,6 +20,7 @@ interface JsonRound {
   warmupRuns: number;
   load: LoadWindow | null;
   wallMs: number;
+  attempts?: number;
   samplesMs: number[];
   cpuMs: number[];
   metrics: Record<string, number[]>;
@@ -68,7 +69,7 @@ function pooled(rounds: RoundResult[], pick: (r: RoundResult) => number[]): Samp
 }
 
 function caseFromJson(c: JsonCase): CaseResult {
-  const rounds: RoundResult[] = c.rounds.map((r) => ({ ...r }));
+  const rounds: RoundResult[] = c.rounds.map((r) => ({ ...r, attempts: r.attempts ?? 1 }));
   const metrics: Record<string, SampleStats> = {};
   for (const name of new Set(rounds.flatMap((r) => Object.keys(r.metrics)))) {
     const stats = pooled(rounds, (r) => r.metrics[name] ?? []);

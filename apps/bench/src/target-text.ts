@@ -47,9 +47,19 @@ export function targetMeasured(target: TargetResult): string {
   return `${overall} (rounds ${format(target, Math.min(...rounds))}-${format(target, Math.max(...rounds))})`;
 }
 
+/** A target in a few words: `≥2x vs MessagePort`, `within 1.15x of SAB by hand`, `≤30 µs`, `CPU ≤ piscina`. */
+export function targetShort(target: TargetResult): string {
+  const cpu = target.metric === 'cpu' ? 'CPU ' : '';
+  const stretch = target.kind === 'stretch' ? ' (stretch)' : '';
+  if (target.atMostNs !== undefined) return `${cpu}≤${formatNanos(target.atMostNs)}${stretch}`;
+  if (target.within !== undefined)
+    return `${cpu}within ${formatTargetRatio(target.within)} of ${target.vs}${stretch}`;
+  return `${cpu}≥${formatTargetRatio(target.ratio ?? 0)} vs ${target.vs}${stretch}`;
+}
+
 /** `met (3/3 rounds)`, `not met (1/3 rounds)`, `not measured`. */
 export function targetVerdict(target: TargetResult): string {
-  if (target.met === null) return 'not measured (a case failed or was skipped)';
+  if (target.met === null) return 'a case failed or was skipped';
   const rounds = target.roundsJudged === 1 ? '1 round' : `${target.metRounds}/${target.roundsJudged} rounds`;
   return target.met ? `met (${rounds})` : `not met (${rounds === '1 round' ? rounds : `met in ${rounds}`})`;
 }

@@ -31,6 +31,7 @@ function round(round, samplesMs, cpuMs = samplesMs, othersCores = 0) {
     metrics: {},
     load: { loadavgStart: 0.5, loadavgEnd: 0.5, othersCores, stealCores: 0 },
     wallMs: 100,
+    attempts: 1,
   };
 }
 

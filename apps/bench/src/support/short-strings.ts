@@ -40,54 +40,95 @@ export function writeShortString(
 
 const fromCodes = String.fromCharCode;
 
-/** Reads `length` bytes of UTF-8 at `at`: one `String.fromCharCode` call for up to 9 ASCII bytes. */
+/**
+ * Reads `length` bytes of UTF-8 at `at`. Up to 9 bytes of ASCII, each byte is loaded once and the
+ * string made by one `String.fromCharCode` call; anything else goes through Buffer.
+ */
 export function readShortString(u8: Uint8Array, node: NodeBuffer, at: number, length: number): string {
   const u = u8;
-  if (length <= 9) {
-    let any = 0;
-    for (let k = 0; k < length; k++) any |= u[at + k]!;
-    if (any < 0x80) {
-      switch (length) {
-        case 0:
-          return '';
-        case 1:
-          return fromCodes(u[at]!);
-        case 2:
-          return fromCodes(u[at]!, u[at + 1]!);
-        case 3:
-          return fromCodes(u[at]!, u[at + 1]!, u[at + 2]!);
-        case 4:
-          return fromCodes(u[at]!, u[at + 1]!, u[at + 2]!, u[at + 3]!);
-        case 5:
-          return fromCodes(u[at]!, u[at + 1]!, u[at + 2]!, u[at + 3]!, u[at + 4]!);
-        case 6:
-          return fromCodes(u[at]!, u[at + 1]!, u[at + 2]!, u[at + 3]!, u[at + 4]!, u[at + 5]!);
-        case 7:
-          return fromCodes(u[at]!, u[at + 1]!, u[at + 2]!, u[at + 3]!, u[at + 4]!, u[at + 5]!, u[at + 6]!);
-        case 8:
-          return fromCodes(
-            u[at]!,
-            u[at + 1]!,
-            u[at + 2]!,
-            u[at + 3]!,
-            u[at + 4]!,
-            u[at + 5]!,
-            u[at + 6]!,
-            u[at + 7]!,
-          );
-        default:
-          return fromCodes(
-            u[at]!,
-            u[at + 1]!,
-            u[at + 2]!,
-            u[at + 3]!,
-            u[at + 4]!,
-            u[at + 5]!,
-            u[at + 6]!,
-            u[at + 7]!,
-            u[at + 8]!,
-          );
-      }
+  switch (length) {
+    case 0:
+      return '';
+    case 1: {
+      const a = u[at]!;
+      if (a < 0x80) return fromCodes(a);
+      break;
+    }
+    case 2: {
+      const a = u[at]!,
+        b = u[at + 1]!;
+      if ((a | b) < 0x80) return fromCodes(a, b);
+      break;
+    }
+    case 3: {
+      const a = u[at]!,
+        b = u[at + 1]!,
+        c = u[at + 2]!;
+      if ((a | b | c) < 0x80) return fromCodes(a, b, c);
+      break;
+    }
+    case 4: {
+      const a = u[at]!,
+        b = u[at + 1]!,
+        c = u[at + 2]!,
+        d = u[at + 3]!;
+      if ((a | b | c | d) < 0x80) return fromCodes(a, b, c, d);
+      break;
+    }
+    case 5: {
+      const a = u[at]!,
+        b = u[at + 1]!,
+        c = u[at + 2]!,
+        d = u[at + 3]!,
+        e = u[at + 4]!;
+      if ((a | b | c | d | e) < 0x80) return fromCodes(a, b, c, d, e);
+      break;
+    }
+    case 6: {
+      const a = u[at]!,
+        b = u[at + 1]!,
+        c = u[at + 2]!,
+        d = u[at + 3]!,
+        e = u[at + 4]!,
+        f = u[at + 5]!;
+      if ((a | b | c | d | e | f) < 0x80) return fromCodes(a, b, c, d, e, f);
+      break;
+    }
+    case 7: {
+      const a = u[at]!,
+        b = u[at + 1]!,
+        c = u[at + 2]!,
+        d = u[at + 3]!,
+        e = u[at + 4]!,
+        f = u[at + 5]!,
+        g = u[at + 6]!;
+      if ((a | b | c | d | e | f | g) < 0x80) return fromCodes(a, b, c, d, e, f, g);
+      break;
+    }
+    case 8: {
+      const a = u[at]!,
+        b = u[at + 1]!,
+        c = u[at + 2]!,
+        d = u[at + 3]!,
+        e = u[at + 4]!,
+        f = u[at + 5]!,
+        g = u[at + 6]!,
+        h = u[at + 7]!;
+      if ((a | b | c | d | e | f | g | h) < 0x80) return fromCodes(a, b, c, d, e, f, g, h);
+      break;
+    }
+    case 9: {
+      const a = u[at]!,
+        b = u[at + 1]!,
+        c = u[at + 2]!,
+        d = u[at + 3]!,
+        e = u[at + 4]!,
+        f = u[at + 5]!,
+        g = u[at + 6]!,
+        h = u[at + 7]!,
+        i = u[at + 8]!;
+      if ((a | b | c | d | e | f | g | h | i) < 0x80) return fromCodes(a, b, c, d, e, f, g, h, i);
+      break;
     }
   }
   return node.utf8Slice(at, at + length);
