@@ -1,12 +1,12 @@
+import { DEFAULT_CHANNEL_CAPACITY } from '@herd/scope';
 import type { BenchCase } from '../harness.js';
 import { defineScenario } from '../harness.js';
 import { requireBatchChannels } from '../support/batch-channels.js';
 import { expectEqual, sumBelow } from '../support/checks.js';
 import { type MainToThread, mainToThread, messagePortFromMain, type WarmPair } from './workers/warm-pairs.js';
 
-const CAPACITY = 4096;
-/** Batch cases hold four batches, as in scope/channel. */
-const batchCapacity = (batch: number) => Math.max(CAPACITY, 4 * batch);
+/** Batch cases use `channel()`'s capacity, as in scope/channel. */
+const BATCH_CAPACITY = DEFAULT_CHANNEL_CAPACITY;
 
 /**
  * Numbers from the main thread to a warm thread: `sendManyAsync` in batches (the thread takes
@@ -39,11 +39,11 @@ export default defineScenario(({ quick }) => {
     const values = new Float64Array(batch);
     return {
       name: `sendManyAsync, batches of ${batch}`,
-      note: `the thread takes them with \`recvMany\` into a Float64Array of ${batch}; capacity ${batchCapacity(batch)}`,
+      note: `the thread takes them with \`recvMany\` into a Float64Array of ${batch}; capacity ${BATCH_CAPACITY}`,
       vs: `MessagePort, batches of ${batch}`,
       setup() {
         requireBatchChannels();
-        thread = mainToThread(batchCapacity(batch), batch);
+        thread = mainToThread(BATCH_CAPACITY, batch);
       },
       async run() {
         const t = thread!;

@@ -1,3 +1,4 @@
+import { DEFAULT_CHANNEL_CAPACITY } from '@herd/scope';
 import type { BenchCase } from '../harness.js';
 import { defineScenario } from '../harness.js';
 import { requireBatchChannels } from '../support/batch-channels.js';
@@ -5,8 +6,8 @@ import { expectEqual, sumBelow } from '../support/checks.js';
 import { messagePortToMain, type ThreadToMain, threadToMain, type WarmPair } from './workers/warm-pairs.js';
 
 const CAPACITY = 4096;
-/** Batch cases hold four batches, as in scope/channel. */
-const batchCapacity = (batch: number) => Math.max(CAPACITY, 4 * batch);
+/** Batch cases use `channel()`'s capacity, as in scope/channel. */
+const BATCH_CAPACITY = DEFAULT_CHANNEL_CAPACITY;
 
 /**
  * Numbers from a warm thread to the main thread, which cannot block and so awaits: `for await`
@@ -48,7 +49,7 @@ export default defineScenario(({ quick }) => {
       ...options,
       setup() {
         if (batch > 0) requireBatchChannels();
-        feed = threadToMain(batch > 0 ? batchCapacity(batch) : CAPACITY, batch);
+        feed = threadToMain(batch > 0 ? BATCH_CAPACITY : CAPACITY, batch);
       },
       async run() {
         await feed!.start(n);
@@ -90,15 +91,28 @@ export default defineScenario(({ quick }) => {
       portCase('MessagePort, batches of 4096', 4096, n, 'transferred Float64Arrays of 4096 numbers'),
       {
         name: 'bare for await',
-        note: '`for await` over a Float64Array of the numbers, no thread: what any `for await` costs',
+        note: "`for await` over an async iterator whose `next()` returns a resolved promise of the Float64Array's next number, no thread: the floor of any `for await`",
         vs: null,
         setup() {
           numbers = new Float64Array(n);
           for (let i = 0; i < n; i++) numbers[i] = i;
         },
         async run() {
+          const values = numbers;
+          let i = 0;
+          const iterator: AsyncIterableIterator<number> = {
+            next: () =>
+              Promise.resolve(
+                i < values.length
+                  ? { value: values[i++]!, done: false }
+                  : ({ value: undefined, done: true } as IteratorReturnResult<undefined>),
+              ),
+            [Symbol.asyncIterator]() {
+              return this;
+            },
+          };
           let sum = 0;
-          for await (const value of numbers) sum += value;
+          for await (const value of iterator) sum += value;
           return sum;
         },
         verify: check(n),
@@ -119,11 +133,11 @@ export default defineScenario(({ quick }) => {
       ),
       channelCase('recvManyAsync, batches of 64', 64, receiveMany(64), {
         vs: 'MessagePort, batches of 64',
-        note: `the thread \`sendMany\`s batches of 64; capacity ${batchCapacity(64)}`,
+        note: `the thread \`sendMany\`s batches of 64; capacity ${BATCH_CAPACITY}`,
       }),
       channelCase('recvManyAsync, batches of 4096', 4096, receiveMany(4096), {
         vs: 'MessagePort, batches of 4096',
-        note: `the thread \`sendMany\`s batches of 4096; capacity ${batchCapacity(4096)}`,
+        note: `the thread \`sendMany\`s batches of 4096; capacity ${BATCH_CAPACITY}`,
       }),
     ],
   };
