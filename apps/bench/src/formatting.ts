@@ -52,3 +52,21 @@ export function plural(noun: string): string {
   if (/[^aeiou]y$/.test(noun)) return `${noun.slice(0, -1)}ies`;
   return `${noun}s`;
 }
+
+/** Cores kept busy (CPU time over wall time), two decimals: `1.83`. */
+export function formatCores(cores: number): string {
+  return cores.toFixed(2);
+}
+
+/** The half-width of the interquartile range as a share of the median: `±3%`. */
+export function formatSpread(p25: number, p75: number, median: number): string {
+  if (!(median > 0)) return '–';
+  const half = ((p75 - p25) / 2 / median) * 100;
+  return `±${half < 10 ? half.toFixed(1) : half.toFixed(0)}%`;
+}
+
+/** Pads `text` to `width` characters, on the right (`'left'` alignment) or the left. */
+export function pad(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+  const room = Math.max(0, width - [...text].length);
+  return align === 'left' ? text + ' '.repeat(room) : ' '.repeat(room) + text;
+}

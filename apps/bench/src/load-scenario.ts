@@ -1,5 +1,4 @@
 import { pathToFileURL } from 'node:url';
-import type { ScenarioFile } from './discovery.js';
 import type { Scenario } from './harness.js';
 import { scenarioProblems } from './validate-scenario.js';
 
@@ -12,9 +11,9 @@ export type LoadedScenario =
  * Imports a built scenario file, calls its factory and validates what it returns. A module
  * without a default export is a helper shared by the package's scenarios, not a scenario.
  */
-export async function loadScenario(file: ScenarioFile, quick: boolean): Promise<LoadedScenario> {
+export async function loadScenario(path: string, quick: boolean): Promise<LoadedScenario> {
   try {
-    const module = (await import(pathToFileURL(file.absolutePath).href)) as { default?: unknown };
+    const module = (await import(pathToFileURL(path).href)) as { default?: unknown };
     if (!('default' in module)) return { kind: 'helper' };
     if (typeof module.default !== 'function') {
       return {

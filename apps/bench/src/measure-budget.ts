@@ -1,7 +1,8 @@
 /**
- * How long the runner spends on one case. A case stops sampling once it has `minSamples` runs
- * and has used `timeMs`, or at `maxSamples`; a slow case stops after `hardTimeMs` with at least
- * `floorSamples` runs, so one slow case cannot eat the suite's time.
+ * How long the runner spends on one case in one round. Warm-up runs until it has done
+ * `warmupMinRuns` runs and spent `warmupMs` (at most `warmupMaxRuns`). Timed runs stop once there
+ * are `minSamples` of them and `timeMs` has passed, or at `maxSamples`; a slow case stops after
+ * `hardTimeMs` once it has `floorSamples` runs, so one slow case cannot eat the suite's time.
  */
 export interface MeasureBudget {
   warmupMinRuns: number;
@@ -14,30 +15,38 @@ export interface MeasureBudget {
   floorSamples: number;
   /** A single run (or setup, or teardown) taking longer than this is taken to hang and fails the case. */
   stepTimeoutMs: number;
+  /** Rounds: every case runs once a round, each time in a fresh process, in an order that rotates. */
+  rounds: number;
 }
 
-/** Enough runs for a median that moves by a few percent at most between suite runs. */
+/**
+ * At least 10 timed runs after a second of warm-up (long enough for a pool's threads to start,
+ * compile their code and reach their steady state), three rounds so that a target is judged
+ * three times and every case runs early, middle and late in its scenario's order.
+ */
 export const fullBudget: MeasureBudget = {
   warmupMinRuns: 3,
-  warmupMaxRuns: 50,
-  warmupMs: 300,
-  minSamples: 15,
-  maxSamples: 500,
-  timeMs: 2000,
-  hardTimeMs: 8000,
-  floorSamples: 5,
+  warmupMaxRuns: 5000,
+  warmupMs: 1000,
+  minSamples: 10,
+  maxSamples: 300,
+  timeMs: 1000,
+  hardTimeMs: 10_000,
+  floorSamples: 10,
   stepTimeoutMs: 60_000,
+  rounds: 3,
 };
 
-/** Sized so that the whole suite (some 50 cases with setup) stays well under two minutes. */
+/** For checking that every case runs: one round, a few runs each; the whole suite in under two minutes. */
 export const quickBudget: MeasureBudget = {
   warmupMinRuns: 1,
-  warmupMaxRuns: 10,
-  warmupMs: 60,
+  warmupMaxRuns: 50,
+  warmupMs: 100,
   minSamples: 5,
   maxSamples: 100,
-  timeMs: 300,
-  hardTimeMs: 1500,
+  timeMs: 150,
+  hardTimeMs: 1000,
   floorSamples: 3,
   stepTimeoutMs: 20_000,
+  rounds: 1,
 };

@@ -1,7 +1,8 @@
-import { ratioToBaseline, targetOnBaselineAxis } from './comparison.js';
-import { formatRatio, formatTargetRatio, plural } from './formatting.js';
+import { ratioToBaseline, speedup, targetOnBaselineAxis } from './comparison.js';
+import { formatRatio, plural } from './formatting.js';
 import { type LogScale, logScale, tickLabel } from './log-scale.js';
 import type { CaseResult, ScenarioResult, SuiteResult, TargetResult } from './results.js';
+import { targetShort } from './target-text.js';
 
 const width = 960;
 const pad = 24;
@@ -71,11 +72,20 @@ function targetsOf(scenario: ScenarioResult, caseName: string): TargetResult[] {
 }
 
 function targetNote(target: TargetResult): { text: string; className: string } {
-  const wanted = `≥${formatTargetRatio(target.ratio)} vs ${target.vs}`;
+  const wanted = truncate(targetShort(target), 34);
   if (target.met === null) return { text: `${wanted}: n/a`, className: 'muted' };
+  const rounds = target.roundsJudged > 1 ? ` ${target.metRounds}/${target.roundsJudged}` : '';
   return target.met
-    ? { text: `${wanted} ✓ met`, className: 'good' }
-    : { text: `${wanted} ✗ not met`, className: 'bad' };
+    ? { text: `${wanted} ✓${rounds}`, className: 'good' }
+    : { text: `${wanted} ✗${rounds}`, className: 'bad' };
+}
+
+/** The lowest and highest ratio to the baseline over the rounds, for the whisker on a bar. */
+function baselineRange(scenario: ScenarioResult, result: CaseResult): [number, number] | null {
+  const ratios = result.rounds
+    .map((r) => speedup(scenario.cases, result.name, scenario.baseline, 'time', r.round))
+    .filter((v): v is number => v !== null);
+  return ratios.length < 2 ? null : [Math.min(...ratios), Math.max(...ratios)];
 }
 
 interface Columns {
@@ -91,8 +101,9 @@ function caseRow(
   top: number,
   scale: LogScale,
   columns: Columns,
+  height: number,
 ): string[] {
-  const middle = top + rowHeight / 2;
+  const middle = top + height / 2;
   const parts: string[] = [];
   const label = truncate(result.name, 40);
   parts.push(
@@ -100,8 +111,11 @@ function caseRow(
   );
   const one = scale.x(1);
   const ratio = ratioToBaseline(scenario, result.name);
-  if (result.status === 'failed' || ratio === null) {
-    parts.push(`<text class="bad" x="${n(one + 6)}" y="${n(middle + 4)}" font-size="12">failed</text>`);
+  if (result.status !== 'ok' || ratio === null) {
+    const why = result.status === 'skipped' ? 'skipped' : 'failed';
+    parts.push(
+      `<text class="${why === 'skipped' ? 'muted' : 'bad'}" x="${n(one + 6)}" y="${n(middle + 4)}" font-size="12">${why}</text>`,
+    );
   } else if (result.name === scenario.baseline) {
     const d = 5;
     parts.push(
@@ -115,7 +129,17 @@ function caseRow(
     const barWidth = Math.max(1, Math.abs(end - one));
     parts.push(
       `<rect class="${faster ? 'faster' : 'slower'}" x="${n(x)}" y="${n(middle - barHeight / 2)}" width="${n(barWidth)}" height="${barHeight}" rx="2"/>`,
-      `<text class="text" x="${n(faster ? x + barWidth + 5 : x - 5)}" y="${n(middle + 4)}" text-anchor="${faster ? 'start' : 'end'}" font-size="12" font-weight="600">${escapeXml(formatRatio(ratio))}</text>`,
+    );
+    const range = baselineRange(scenario, result);
+    let labelEnd = faster ? x + barWidth : x;
+    if (range) {
+      const low = scale.x(range[0]);
+      const high = scale.x(range[1]);
+      parts.push(`<line class="one" x1="${n(low)}" y1="${n(middle)}" x2="${n(high)}" y2="${n(middle)}"/>`);
+      labelEnd = faster ? Math.max(labelEnd, high) : Math.min(labelEnd, low);
+    }
+    parts.push(
+      `<text class="text" x="${n(faster ? labelEnd + 5 : labelEnd - 5)}" y="${n(middle + 4)}" text-anchor="${faster ? 'start' : 'end'}" font-size="12" font-weight="600">${escapeXml(formatRatio(ratio))}</text>`,
     );
   }
   const targets = targetsOf(scenario, result.name);
@@ -124,7 +148,7 @@ function caseRow(
     if (position === null) continue;
     const tx = scale.x(position);
     parts.push(
-      `<line class="${target.met ? 'met' : 'unmet'}" x1="${n(tx)}" y1="${n(top + 2)}" x2="${n(tx)}" y2="${n(top + rowHeight - 2)}"/>`,
+      `<line class="${target.met ? 'met' : 'unmet'}" x1="${n(tx)}" y1="${n(top + 2)}" x2="${n(tx)}" y2="${n(top + height - 2)}"/>`,
     );
   }
   // One line per target, each in its own colour, centred on the row: a row can carry two.
@@ -138,11 +162,16 @@ function caseRow(
   return parts;
 }
 
+/** A row is taller when it carries more than two target notes, one line each. */
+function rowHeightFor(scenario: ScenarioResult, result: CaseResult): number {
+  return Math.max(rowHeight, targetsOf(scenario, result.name).length * 12 + 4);
+}
+
 function groupHeading(scenario: ScenarioResult, top: number, left: number): string {
   const loadFailed = scenario.status === 'failed' && scenario.cases.length === 0;
   const detail = loadFailed
     ? `${scenario.id} · failed to load`
-    : `${scenario.id} · ${scenario.units.toLocaleString('en-US')} ${scenario.units === 1 ? scenario.unit : plural(scenario.unit)} per run`;
+    : `${scenario.id} · ${scenario.units.toLocaleString('en-US')} ${scenario.units === 1 ? scenario.unit : plural(scenario.unit)} per run · baseline ${scenario.baseline}`;
   return (
     `<text x="${n(left)}" y="${n(top + 20)}" font-size="13"><tspan class="text" font-weight="600">${escapeXml(scenario.title)}</tspan>` +
     `<tspan class="${loadFailed ? 'bad' : 'muted'}" font-size="11" dx="8">${escapeXml(detail)}</tspan></text>`
@@ -192,8 +221,9 @@ export function renderSvg(suite: SuiteResult): string {
     body.push(groupHeading(scenario, y, pad));
     y += groupHeadingHeight;
     for (const result of scenario.cases) {
-      body.push(...caseRow(scenario, result, y, scale, columns));
-      y += rowHeight;
+      const height = rowHeightFor(scenario, result);
+      body.push(...caseRow(scenario, result, y, scale, columns, height));
+      y += height;
     }
     y += groupGap;
   }
@@ -219,8 +249,10 @@ export function renderSvg(suite: SuiteResult): string {
 
   const { machine } = suite;
   const subtitle =
-    `Node ${machine.node} · ${machine.cpu} · ${machine.cores} cores · ${suite.date.slice(0, 10)}` +
-    (suite.quick ? ' · quick run' : '');
+    `Node ${machine.node} · ${machine.cpu} · ${machine.cores} cores · ${suite.date.slice(0, 10)} · ` +
+    `${suite.rounds} round(s), each case in its own process · load: ${suite.load.verdict}` +
+    (suite.quick ? ' · quick run' : '') +
+    (suite.provisional.length > 0 ? ' · PROVISIONAL' : '');
   const legendY = chartBottom + 34;
   const legend = [
     `<rect class="faster" x="${pad}" y="${n(legendY - 9)}" width="14" height="10" rx="2"/>`,
@@ -234,7 +266,7 @@ export function renderSvg(suite: SuiteResult): string {
           `<text class="muted" x="${pad + 320}" y="${n(legendY)}" font-size="11">target: met / not met</text>`,
         ]
       : []),
-    `<text class="muted" x="${width - pad}" y="${n(legendY)}" text-anchor="end" font-size="11">ratio = baseline median ÷ case median · log scale</text>`,
+    `<text class="muted" x="${width - pad}" y="${n(legendY)}" text-anchor="end" font-size="11">ratio = baseline time a unit ÷ case time a unit · whisker: range over rounds · log scale</text>`,
   ];
 
   return [

@@ -32,3 +32,11 @@ export function summarize(samples: readonly number[]): SampleStats {
     mad: quantile(deviations, 0.5),
   };
 }
+
+/** The median of unsorted values; NaN for none. */
+export function median(values: readonly number[]): number {
+  return quantile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
+}

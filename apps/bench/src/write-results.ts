@@ -5,11 +5,16 @@ import { renderMarkdown } from './report-markdown.js';
 import { renderSvg } from './report-svg.js';
 import type { SuiteResult } from './results.js';
 
-/** Writes latest.json, latest.md and latest.svg to `resultsDir`, and the JSON to `jsonPath` too if given. */
+/**
+ * Writes latest.json, latest.md and latest.svg to `resultsDir`, and the JSON to `jsonPath` too if
+ * given. With `keepHistory` (runs that do not update the committed results), a copy of the JSON
+ * also goes to `history/`, named by date, so that runs can be compared later.
+ */
 export async function writeResults(
   suite: SuiteResult,
   resultsDir: string,
   jsonPath: string | null,
+  keepHistory: boolean,
 ): Promise<string[]> {
   await mkdir(resultsDir, { recursive: true });
   const json = renderJson(suite);
@@ -21,6 +26,13 @@ export async function writeResults(
   await writeFile(written[0]!, json);
   await writeFile(written[1]!, renderMarkdown(suite));
   await writeFile(written[2]!, renderSvg(suite));
+  if (keepHistory) {
+    const historyDir = join(resultsDir, 'history');
+    await mkdir(historyDir, { recursive: true });
+    const name = `${suite.date.replace(/[:.]/g, '-')}${suite.quick ? '-quick' : ''}.json`;
+    await writeFile(join(historyDir, name), json);
+    written.push(join(historyDir, name));
+  }
   if (jsonPath !== null) {
     await mkdir(dirname(jsonPath), { recursive: true });
     await writeFile(jsonPath, json);

@@ -1,32 +1,20 @@
-// The MessagePort baseline of scope/channel, kept warm across runs: the parent tells the producer
-// how many numbers to post (one a message) and the consumer how many to expect; the consumer
-// answers with their sum once it has them all.
+// The MessagePort baselines of the channel scenarios, kept warm across runs. A producer posts
+// the numbers 0..n-1 on its port (one a message, or in transferred batches) each time its parent
+// sends it n; a consumer adds up what its port brings and answers with the sum once it has the
+// n its parent said to expect.
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
+import { NumberSink, postNumbers } from './port-numbers.js';
 
-const { role, port } = workerData as { role: 'producer' | 'consumer'; port: MessagePort };
+const { role, port, batch } = workerData as {
+  role: 'producer' | 'consumer';
+  port: MessagePort;
+  batch: number;
+};
 
 if (role === 'producer') {
-  parentPort!.on('message', (n: number) => {
-    for (let i = 0; i < n; i++) port.postMessage(i);
-  });
+  parentPort!.on('message', (n: number) => postNumbers(port, n, batch));
 } else {
-  let expected = -1;
-  let count = 0;
-  let sum = 0;
-  const settle = () => {
-    if (count !== expected) return;
-    parentPort!.postMessage(sum);
-    expected = -1;
-    count = 0;
-    sum = 0;
-  };
-  port.on('message', (value: number) => {
-    sum += value;
-    count++;
-    settle();
-  });
-  parentPort!.on('message', (n: number) => {
-    expected = n;
-    settle();
-  });
+  const sink = new NumberSink((sum) => parentPort!.postMessage(sum));
+  port.on('message', (value: number | Float64Array) => sink.take(value));
+  parentPort!.on('message', (n: number) => sink.expect(n));
 }
