@@ -189,6 +189,9 @@ class SourceWriter {
       const iEnd = Math.min(loopEnd, (u + 1) * loopItems);
       for (let i = u * loopItems; i < iEnd; i++) {`
       : 'for (let i = block; i < blockEnd; i++) {';
+    // What the item loop reads goes to body as parameters: read from the factory's scope, each is
+    // loaded again on every item (~4 ns of 13 an item on a light map over 10M shared f64).
+    const fnParams = p.callbacks.map((_, k) => `, F${k}`).join('');
     const disposes = this.#states
       .map(
         ({ name, op }, k) =>
@@ -223,7 +226,7 @@ function endStates(index) {
   begun = 0;
   return first;
 }
-function body(piece, lo, hi) {
+function body(piece, lo, hi, source, start, output, ctx${fnParams}) {
   ${terminal.begin}
   ${this.#begin.join('\n  ')}
   for (let block = lo; block < hi; block += span) {
@@ -259,7 +262,7 @@ return function runPiece(piece) {
   }
   let failure = null;
   try {
-    body(piece, lo, hi);
+    body(piece, lo, hi, source, start, output, ctx${fnParams});
   } catch (e) {
     if (e !== HALT) failure = blame(e, at);
   }
