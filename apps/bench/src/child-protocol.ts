@@ -1,6 +1,6 @@
 import type { ScenarioOutline } from './harness.js';
 import type { MeasureBudget } from './measure-budget.js';
-import type { CaseMeasurement } from './measuring.js';
+import type { CaseMeasurement } from './results.js';
 
 /** What the runner asks of a process it starts: a scenario's outline, or one case measured. */
 export type ChildRequest =

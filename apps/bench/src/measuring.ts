@@ -1,6 +1,6 @@
 import { type BenchCase, CaseUnavailable } from './harness.js';
 import type { MeasureBudget } from './measure-budget.js';
-import type { LoadWindow } from './results.js';
+import type { CaseMeasurement, LoadWindow } from './results.js';
 import { callWithin, isThenable, settledAt } from './step-timeout.js';
 import { LoadWatch } from './system-load.js';
 
@@ -10,17 +10,6 @@ import { LoadWatch } from './system-load.js';
  * write is observable from outside this module.
  */
 export let sink: unknown;
-
-/** What one process measured of one case. */
-export interface CaseMeasurement {
-  status: 'ok' | 'failed' | 'skipped';
-  error: string | null;
-  warmupRuns: number;
-  samplesMs: number[];
-  cpuMs: number[];
-  metrics: Record<string, number[]>;
-  load: LoadWindow | null;
-}
 
 interface TimedRun {
   ms: number;

@@ -33,12 +33,8 @@ export interface LoadWindow {
   stealCores: number | null;
 }
 
-/** One case in one round: everything one process measured. */
-export interface RoundResult {
-  /** 1-based. */
-  round: number;
-  /** Where the case ran in its scenario's order that round, 1-based (the order rotates by round). */
-  position: number;
+/** What one process measured of one case. */
+export interface CaseMeasurement {
   status: 'ok' | 'failed' | 'skipped';
   error: string | null;
   warmupRuns: number;
@@ -49,6 +45,14 @@ export interface RoundResult {
   metrics: Record<string, number[]>;
   /** Null when the case failed before its timed runs. */
   load: LoadWindow | null;
+}
+
+/** One case in one round: everything one process measured. */
+export interface RoundResult extends CaseMeasurement {
+  /** 1-based. */
+  round: number;
+  /** Where the case ran in its scenario's order that round, 1-based (the order rotates by round). */
+  position: number;
   /** The process's whole life, start to exit, ms. */
   wallMs: number;
   /** How many times the case was measured this round: more than 1 when other processes disturbed it (--wait-quiet). */

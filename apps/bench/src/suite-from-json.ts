@@ -37,15 +37,7 @@ interface JsonCase {
   rounds: JsonRound[];
 }
 
-interface JsonScenario {
-  id: string;
-  file: string;
-  title: string;
-  units: number;
-  unit: string;
-  baseline: string;
-  status: ScenarioResult['status'];
-  error: string | null;
+interface JsonScenario extends Omit<ScenarioResult, 'cases' | 'targets'> {
   cases: JsonCase[];
   targets: ScenarioTarget[];
 }

@@ -4,7 +4,7 @@
 // independently (worker/sort-code.ts). Runs and merges go back and forth between the array and a shared
 // scratch array; the number of runs is chosen so that the last merge writes the array.
 
-import { isTypedArray, show } from '@herd/shared';
+import { isTypedArray, show, type TypedArray } from '@herd/shared';
 import { localFunction } from './assemble.js';
 import { ItemError } from './errors.js';
 import { checkCanStart, signalOf } from './execute.js';
@@ -26,18 +26,7 @@ import type { WorkerSet } from './worker-set.js';
  * const values: SortableArray = new Float64Array(new SharedArrayBuffer(8 * 1024));
  * ```
  */
-export type SortableArray =
-  | Int8Array
-  | Uint8Array
-  | Uint8ClampedArray
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array
-  | Float32Array
-  | Float64Array
-  | BigInt64Array
-  | BigUint64Array;
+export type SortableArray = TypedArray;
 
 /**
  * Options of `parSort` and `parSortUnstable`.

@@ -3,7 +3,8 @@ import type { BenchCase } from '../harness.js';
 import { defineScenario } from '../harness.js';
 import { requireBatchChannels } from '../support/batch-channels.js';
 import { expectEqual, sumBelow } from '../support/checks.js';
-import { type MainToThread, mainToThread, messagePortFromMain, type WarmPair } from './workers/warm-pairs.js';
+import { warmPairCase } from '../support/warm-pair-case.js';
+import { type MainToThread, mainToThread, messagePortFromMain } from './workers/warm-pairs.js';
 
 /** Batch cases use `channel()`'s capacity, as in scope/channel. */
 const BATCH_CAPACITY = DEFAULT_CHANNEL_CAPACITY;
@@ -19,20 +20,8 @@ export default defineScenario(({ quick }) => {
   const check = (count: number) => (sum: unknown) =>
     expectEqual(sum, sumBelow(count), 'sum of the numbers received');
 
-  function portCase(name: string, batch: number, units: number, note: string): BenchCase {
-    let pair: WarmPair | undefined;
-    return {
-      name,
-      note,
-      ...(units === n ? {} : { units }),
-      setup() {
-        pair = messagePortFromMain(batch);
-      },
-      run: () => pair!.run(units),
-      verify: check(units),
-      teardown: () => pair?.close(),
-    };
-  }
+  const portCase = (name: string, batch: number, units: number, note: string): BenchCase =>
+    warmPairCase(name, () => messagePortFromMain(batch), { count: units, scenarioUnits: n, note });
 
   function sendManyCase(batch: number): BenchCase {
     let thread: MainToThread | undefined;

@@ -3,7 +3,8 @@ import type { BenchCase } from '../harness.js';
 import { defineScenario } from '../harness.js';
 import { requireBatchChannels } from '../support/batch-channels.js';
 import { expectEqual, sumBelow } from '../support/checks.js';
-import { messagePortToMain, type ThreadToMain, threadToMain, type WarmPair } from './workers/warm-pairs.js';
+import { warmPairCase } from '../support/warm-pair-case.js';
+import { messagePortToMain, type ThreadToMain, threadToMain } from './workers/warm-pairs.js';
 
 const CAPACITY = 4096;
 /** Batch cases use `channel()`'s capacity, as in scope/channel. */
@@ -22,20 +23,8 @@ export default defineScenario(({ quick }) => {
   const check = (count: number) => (sum: unknown) =>
     expectEqual(sum, sumBelow(count), 'sum of the numbers received');
 
-  function portCase(name: string, batch: number, units: number, note: string): BenchCase {
-    let pair: WarmPair | undefined;
-    return {
-      name,
-      note,
-      ...(units === n ? {} : { units }),
-      setup() {
-        pair = messagePortToMain(batch);
-      },
-      run: () => pair!.run(units),
-      verify: check(units),
-      teardown: () => pair?.close(),
-    };
-  }
+  const portCase = (name: string, batch: number, units: number, note: string): BenchCase =>
+    warmPairCase(name, () => messagePortToMain(batch), { count: units, scenarioUnits: n, note });
 
   function channelCase(
     name: string,

@@ -1,8 +1,7 @@
 import { DEFAULT_CHANNEL_CAPACITY } from '@herd/scope';
 import type { BenchCase } from '../harness.js';
 import { defineScenario } from '../harness.js';
-import { requireBatchChannels } from '../support/batch-channels.js';
-import { expectEqual, sumBelow } from '../support/checks.js';
+import { warmPairCase } from '../support/warm-pair-case.js';
 import { messagePortPair, syncChannelPair, type WarmPair } from './workers/warm-pairs.js';
 
 const CAPACITY = 4096;
@@ -25,27 +24,14 @@ export default defineScenario(({ quick }) => {
   // One number a message is slow: a tenth of the numbers give it as many runs as the others.
   const nOneByOne = quick ? 100_000 : 500_000;
 
-  function warmCase(
+  const warmCase = (
     name: string,
     make: () => WarmPair,
     options: { units?: number; vs?: string; note?: string; batchApi?: boolean } = {},
-  ): BenchCase {
-    const count = options.units ?? n;
-    let pair: WarmPair | undefined;
-    return {
-      name,
-      ...(options.note === undefined ? {} : { note: options.note }),
-      ...(options.units === undefined ? {} : { units: options.units }),
-      ...(options.vs === undefined ? {} : { vs: options.vs }),
-      setup() {
-        if (options.batchApi) requireBatchChannels();
-        pair = make();
-      },
-      run: () => pair!.run(count),
-      verify: (sum) => expectEqual(sum, sumBelow(count), 'sum of the numbers received'),
-      teardown: () => pair?.close(),
-    };
-  }
+  ): BenchCase => {
+    const { units, ...rest } = options;
+    return warmPairCase(name, make, { count: units ?? n, scenarioUnits: n, ...rest });
+  };
 
   return {
     id: 'scope/channel',
