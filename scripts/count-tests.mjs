@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Counts what vitest reported in a log (one run or many, turbo's prefixed output included):
+// Counts what vitest (and node --test) reported in a log (one run or many, turbo's prefixed output included):
 // tests passed, failed and skipped, where a test file that failed to load and an error vitest
 // caught outside any test ("Unhandled Errors") each count as one failure, so a suite that never
 // ran cannot pass for an empty one.
@@ -27,6 +27,13 @@ export function countTests(text) {
       for (const [, n, kind] of tests[1].matchAll(/(\d+) (passed|failed|skipped|todo)/g)) {
         counts[kind === 'todo' ? 'skipped' : kind] += Number(n);
       }
+      continue;
+    }
+    // "# pass 18", "# fail 0", "# skipped 0", "# todo 0": node --test's summary (the bench harness)
+    const nodeTest = /(?:^|\s)# (pass|fail|skipped|todo) (\d+)\s*$/.exec(line);
+    if (nodeTest) {
+      const kind = { pass: 'passed', fail: 'failed', skipped: 'skipped', todo: 'skipped' }[nodeTest[1]];
+      counts[kind] += Number(nodeTest[2]);
       continue;
     }
     // " FAIL  test/x.test.ts [ test/x.test.ts ]": the file failed before or outside its tests

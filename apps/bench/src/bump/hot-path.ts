@@ -36,6 +36,7 @@ function mixedWarmUp(arena: Arena, reset: () => void): void {
 export default defineScenario(({ quick }) => {
   const n = quick ? 200_000 : 1_000_000;
   let raw: Float64Array;
+  let rawResizable: Float64Array;
   let bump: Bump;
   let herd: Herd;
 
@@ -123,6 +124,31 @@ export default defineScenario(({ quick }) => {
           expectEqual(result, n * 16, 'bytes bumped');
           for (let i = 0; i < n; i++) {
             if (raw[2 * i] !== i || raw[2 * i + 1] !== -i) throw new Error(`record ${i} is wrong`);
+          }
+        },
+      },
+      {
+        name: 'raw bump loop, resizable buffer',
+        note: "the same loop through a fixed-length view of a resizable `ArrayBuffer`, the kind of view a `Bump`'s memory is (it stays valid as the arena grows): the floor for such an arena",
+        vs: 'raw bump loop',
+        setup() {
+          rawResizable = new Float64Array(new ArrayBuffer(n * 16, { maxByteLength: 1 << 30 }), 0, n * 2);
+        },
+        run() {
+          const f64 = rawResizable;
+          let pos = 0;
+          for (let i = 0; i < n; i++) {
+            const p = pos;
+            pos += 16;
+            f64[p >>> 3] = i;
+            f64[(p >>> 3) + 1] = -i;
+          }
+          return pos;
+        },
+        verify(result) {
+          expectEqual(result, n * 16, 'bytes bumped');
+          for (let i = 0; i < n; i++) {
+            if (rawResizable[2 * i] !== i || rawResizable[2 * i + 1] !== -i) throw new Error(`record ${i} is wrong`);
           }
         },
       },
