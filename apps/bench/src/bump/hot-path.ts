@@ -148,7 +148,8 @@ export default defineScenario(({ quick }) => {
         verify(result) {
           expectEqual(result, n * 16, 'bytes bumped');
           for (let i = 0; i < n; i++) {
-            if (rawResizable[2 * i] !== i || rawResizable[2 * i + 1] !== -i) throw new Error(`record ${i} is wrong`);
+            if (rawResizable[2 * i] !== i || rawResizable[2 * i + 1] !== -i)
+              throw new Error(`record ${i} is wrong`);
           }
         },
       },
