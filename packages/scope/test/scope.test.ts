@@ -207,6 +207,30 @@ describe('scope', () => {
     await expect(scope(() => 1, { signal: AbortSignal.abort() })).rejects.toThrow(AbortError);
   });
 
+  // Deno's worker_threads reports `exit` as soon as terminate() is called, while the worker runs
+  // on: what a dead thread held would then be taken back under it.
+  it('should settle an aborted scope only once its terminated thread runs no more code', async () => {
+    for (let round = 0; round < 3; round++) {
+      const controller = new AbortController();
+      const counter = new Int32Array(new SharedArrayBuffer(8));
+      const running = scope(
+        (s) => {
+          s.spawn((counter: Int32Array) => {
+            Atomics.store(counter, 1, 1);
+            for (;;) Atomics.add(counter, 0, 1);
+          }, counter);
+        },
+        { signal: controller.signal },
+      );
+      while (Atomics.load(counter, 1) === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+      controller.abort();
+      await expect(running).rejects.toThrow(AbortError);
+      const atSettle = Atomics.load(counter, 0);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(Atomics.load(counter, 0) - atSettle).toBe(0);
+    }
+  });
+
   it('should reject with a TimeoutError the body threw itself, after its threads ended', async ({ skip }) => {
     skip(!withNodeApis, 'a child process (test/settles.ts)');
     expect(await settles('body-timeout')).toEqual({

@@ -12,6 +12,7 @@ import type {
   WorkerEntry,
   WorkerEvents,
 } from './platform.js';
+import { holdThreadLock, threadLockName, threadStopped } from './thread-lock.js';
 import { liveTimers, trackTimers } from './timer-tracking.js';
 
 /**
@@ -23,6 +24,16 @@ const TRANSIENT = /Req(Wrap|Callback|Promise)?$|^(WriteWrap|ShutdownWrap)$/;
 
 /** Where a thread's start data travels in `workerData`. */
 const DATA_KEY = '@herd/thread';
+/** Where the name of the thread's Web Lock travels in `workerData` (see `EARLY_EXIT`). */
+const LOCK_KEY = '@herd/thread-lock';
+
+/**
+ * Deno's `worker_threads` emits `exit` as soon as `terminate()` is called, while the worker runs
+ * on: a thread counted as stopped could still lease herd members or take a lock after what it
+ * held was taken back. There the thread holds a Web Lock while it lives, and `exit` waits for it
+ * (thread-lock.ts). Node's and Bun's `exit` comes once the thread stopped.
+ */
+const EARLY_EXIT = typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined';
 
 /**
  * The `execArgv` to start a worker with: the caller's own when given; else `undefined`, so the
@@ -92,20 +103,23 @@ export const platform: Platform = {
 
   start(entry: WorkerEntry, options: StartOptions, events: WorkerEvents): PlatformWorker {
     if (!(entry instanceof URL)) throw new TypeError('a worker_threads entry must be a URL');
+    const lock = EARLY_EXIT ? threadLockName() : undefined;
     const worker = new Worker(entry, {
-      workerData: { [DATA_KEY]: options.data },
+      workerData: { [DATA_KEY]: options.data, [LOCK_KEY]: lock },
       execArgv: workerExecArgv(options.execArgv),
       ...(options.env === undefined ? {} : { env: options.env as NodeJS.Dict<string> }),
     });
     worker.on('message', events.message);
     worker.on('error', events.error);
-    worker.once('exit', events.exit);
+    if (lock === undefined) worker.once('exit', events.exit);
+    else worker.once('exit', (code: number) => void threadStopped(lock).then(() => events.exit(code)));
     return new NodeWorker(worker);
   },
 
   availableParallelism: cores,
 
-  // A worker's 'exit' comes once its thread stopped; terminate() stops JavaScript at once.
+  // 'exit' comes once the thread stopped (on Deno, once its Web Lock is free); terminate() stops
+  // JavaScript at once.
   exitGraceMs: 1_000,
 };
 
@@ -123,9 +137,12 @@ export async function threadPort(): Promise<ThreadPort> {
   const listsResources =
     typeof process.getActiveResourcesInfo === 'function' && process.versions.bun === undefined;
   if (!listsResources) trackTimers();
+  const data = workerData as Record<string, unknown> | null;
+  // Held before the first job can begin, so a thread that runs a job holds it (see EARLY_EXIT).
+  await holdThreadLock(data?.[LOCK_KEY] as string | undefined);
   return {
     id: threadId,
-    data: (workerData as Record<string, unknown> | null)?.[DATA_KEY],
+    data: data?.[DATA_KEY],
     post: (message, transfer) => port.postMessage(message, transfer as never),
     listen: (listener) => {
       port.on('message', listener);

@@ -24,6 +24,7 @@ import type {
   WorkerEntry,
   WorkerEvents,
 } from './platform.js';
+import { holdThreadLock, threadLockName, threadStopped } from './thread-lock.js';
 import { liveTimers, trackTimers } from './timer-tracking.js';
 
 interface WebWorker {
@@ -46,22 +47,6 @@ interface InitMessage {
   ids: SharedArrayBuffer;
   /** The name of the Web Lock the thread holds while it lives (none where there are no Web Locks). */
   lock: string | undefined;
-}
-
-interface LockManager {
-  request(name: string, callback: () => unknown): Promise<unknown>;
-}
-
-/** The Web Locks of this agent, where it has them (secure contexts, so every isolated page). */
-function locks(): LockManager | undefined {
-  return (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
-}
-
-/** A name no other thread of this origin (in any tab) uses. */
-function lockName(id: number): string | undefined {
-  const { crypto } = globalThis as { crypto?: { randomUUID?: () => string } };
-  if (locks() === undefined || crypto?.randomUUID === undefined) return undefined;
-  return `@herd/thread:${id}:${crypto.randomUUID()}`;
 }
 
 /** The first message of a thread: who it is and what it starts with. */
@@ -89,7 +74,7 @@ class WebThread implements PlatformWorker {
   constructor(worker: WebWorker, id: number, events: WorkerEvents) {
     this.#worker = worker;
     this.id = id;
-    this.lock = lockName(id);
+    this.lock = threadLockName();
     this.#events = events;
   }
 
@@ -102,20 +87,14 @@ class WebThread implements PlatformWorker {
     if (this.#stopping) return;
     this.#stopping = true;
     this.#worker.terminate();
-    const manager = locks();
-    if (manager === undefined || this.lock === undefined) {
+    if (this.lock === undefined) {
       // No Web Locks: nothing tells when the worker stopped.
       queueMicrotask(() => this.#events.exit(undefined));
       return;
     }
     // Granted once the worker let go of its lock: it stopped (or it never took it: it never
     // began a job). Until then, a worker that was busy may run on (2 s in Chromium).
-    void manager
-      .request(this.lock, () => {})
-      .then(
-        () => this.#events.exit(undefined),
-        () => this.#events.exit(undefined),
-      );
+    void threadStopped(this.lock).then(() => this.#events.exit(undefined));
   }
 
   ref(): void {}
@@ -197,16 +176,7 @@ export function threadPort(): Promise<ThreadPort> {
         activeResources: liveTimers,
         flushOutput: async () => {},
       };
-      const manager = locks();
-      if (init.lock === undefined || manager === undefined) {
-        resolve(port);
-        return;
-      }
-      // Held until the worker stops: the callback's promise never settles.
-      void manager.request(init.lock, () => {
-        resolve(port);
-        return new Promise(() => {});
-      });
+      void holdThreadLock(init.lock).then(() => resolve(port));
     });
   });
 }
