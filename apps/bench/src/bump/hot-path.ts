@@ -1,7 +1,7 @@
 import type { Arena } from '@herd/bump';
 import { Bump } from '@herd/bump';
 import { Herd, type Member } from '@herd/herd';
-import { defineScenario } from '../harness.js';
+import { type BenchCase, defineScenario } from '../harness.js';
 import { expectEqual } from '../support/checks.js';
 
 /**
@@ -35,8 +35,6 @@ function mixedWarmUp(arena: Arena, reset: () => void): void {
  */
 export default defineScenario(({ quick }) => {
   const n = quick ? 200_000 : 1_000_000;
-  let raw: Float64Array;
-  let rawResizable: Float64Array;
   let bump: Bump;
   let herd: Herd;
 
@@ -87,6 +85,35 @@ export default defineScenario(({ quick }) => {
     }
   }
 
+  /** The raw bump loop over a fixed-length view of the buffer `make` returns (each case in its own process). */
+  function rawLoopCase(name: string, note: string, make: () => ArrayBuffer): BenchCase {
+    let raw: Float64Array;
+    return {
+      name,
+      note,
+      setup() {
+        raw = new Float64Array(make(), 0, n * 2);
+      },
+      run() {
+        const f64 = raw;
+        let pos = 0;
+        for (let i = 0; i < n; i++) {
+          const p = pos;
+          pos += 16;
+          f64[p >>> 3] = i;
+          f64[(p >>> 3) + 1] = -i;
+        }
+        return pos;
+      },
+      verify(result) {
+        expectEqual(result, n * 16, 'bytes bumped');
+        for (let i = 0; i < n; i++) {
+          if (raw[2 * i] !== i || raw[2 * i + 1] !== -i) throw new Error(`record ${i} is wrong`);
+        }
+      },
+    };
+  }
+
   const newHerd = () => new Herd({ maxBytes: 256 << 20 });
 
   return {
@@ -103,55 +130,18 @@ export default defineScenario(({ quick }) => {
       { case: 'Member, clean', vs: 'Bump, clean', within: 1.5 },
     ],
     cases: [
+      rawLoopCase(
+        'raw bump loop',
+        'a local position, `Float64Array` over a plain `ArrayBuffer` (no arena)',
+        () => new ArrayBuffer(n * 16),
+      ),
       {
-        name: 'raw bump loop',
-        note: 'a local position, `Float64Array` over a plain `ArrayBuffer` (no arena)',
-        setup() {
-          raw = new Float64Array(new ArrayBuffer(n * 16));
-        },
-        run() {
-          const f64 = raw;
-          let pos = 0;
-          for (let i = 0; i < n; i++) {
-            const p = pos;
-            pos += 16;
-            f64[p >>> 3] = i;
-            f64[(p >>> 3) + 1] = -i;
-          }
-          return pos;
-        },
-        verify(result) {
-          expectEqual(result, n * 16, 'bytes bumped');
-          for (let i = 0; i < n; i++) {
-            if (raw[2 * i] !== i || raw[2 * i + 1] !== -i) throw new Error(`record ${i} is wrong`);
-          }
-        },
-      },
-      {
-        name: 'raw bump loop, resizable buffer',
-        note: "the same loop through a fixed-length view of a resizable `ArrayBuffer`, the kind of view a `Bump`'s memory is (it stays valid as the arena grows): the floor for such an arena",
+        ...rawLoopCase(
+          'raw bump loop, resizable buffer',
+          "the same loop through a fixed-length view of a resizable `ArrayBuffer`, the kind of view a `Bump`'s memory is (it stays valid as the arena grows): the floor for such an arena",
+          () => new ArrayBuffer(n * 16, { maxByteLength: 1 << 30 }),
+        ),
         vs: 'raw bump loop',
-        setup() {
-          rawResizable = new Float64Array(new ArrayBuffer(n * 16, { maxByteLength: 1 << 30 }), 0, n * 2);
-        },
-        run() {
-          const f64 = rawResizable;
-          let pos = 0;
-          for (let i = 0; i < n; i++) {
-            const p = pos;
-            pos += 16;
-            f64[p >>> 3] = i;
-            f64[(p >>> 3) + 1] = -i;
-          }
-          return pos;
-        },
-        verify(result) {
-          expectEqual(result, n * 16, 'bytes bumped');
-          for (let i = 0; i < n; i++) {
-            if (rawResizable[2 * i] !== i || rawResizable[2 * i + 1] !== -i)
-              throw new Error(`record ${i} is wrong`);
-          }
-        },
       },
       {
         name: 'Bump, clean',
