@@ -29,10 +29,16 @@ export function countTests(text) {
       }
       continue;
     }
-    // "# pass 18", "# fail 0", "# skipped 0", "# todo 0": node --test's summary (the bench harness)
-    const nodeTest = /(?:^|\s)# (pass|fail|skipped|todo) (\d+)\s*$/.exec(line);
+    // "# pass 18", "# fail 0", …: node --test's summary (the bench harness), "ℹ pass 18" from Node 24's reporter
+    const nodeTest = /(?:^|\s)(?:#|ℹ) (pass|fail|cancelled|skipped|todo) (\d+)\s*$/.exec(line);
     if (nodeTest) {
-      const kind = { pass: 'passed', fail: 'failed', skipped: 'skipped', todo: 'skipped' }[nodeTest[1]];
+      const kind = {
+        pass: 'passed',
+        fail: 'failed',
+        cancelled: 'failed',
+        skipped: 'skipped',
+        todo: 'skipped',
+      }[nodeTest[1]];
       counts[kind] += Number(nodeTest[2]);
       continue;
     }
