@@ -190,7 +190,8 @@ class SourceWriter {
       for (let i = u * loopItems; i < iEnd; i++) {`
       : 'for (let i = block; i < blockEnd; i++) {';
     // What the item loop reads goes to body as parameters: read from the factory's scope, each is
-    // loaded again on every item (~4 ns of 13 an item on a light map over 10M shared f64).
+    // loaded again on every item (~0.4 of 1.3 ns an item on a light map over 10M shared f64, one
+    // worker: 13.1 ms a call before, 8.9 after).
     const fnParams = p.callbacks.map((_, k) => `, F${k}`).join('');
     const disposes = this.#states
       .map(
